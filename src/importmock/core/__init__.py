@@ -1,0 +1,1 @@
+"""The machinery shared by every job family: interception, dispatch, protocols, state."""

@@ -1,0 +1,56 @@
+"""Clock: the mock's time, which drives job progress, token expiry and retention windows."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+
+class Clock:
+    """Time as importmock sees it: starts at the real time and moves only when told.
+
+    Standing still keeps tests deterministic: a job with a duration of 60 seconds is in
+    progress until the test advances the clock by 60 seconds, however slow the machine.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = _aware(start) if start is not None else datetime.now(timezone.utc)
+
+    def now(self) -> datetime:
+        """Returns the current mock time, timezone-aware UTC."""
+        return self._now
+
+    def advance(self, delta: float | timedelta) -> datetime:
+        """Moves the clock forward.
+
+        Args:
+            delta: seconds, or a timedelta; negative values are refused.
+
+        Returns:
+            The new current time.
+        """
+        step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
+        if step < timedelta(0):
+            raise ValueError(f"the clock only moves forward; got {step}")
+        self._now += step
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        """Sets the current time (forwards or backwards).
+
+        Args:
+            when: a timezone-aware datetime; naive datetimes are refused as ambiguous.
+        """
+        self._now = _aware(when)
+
+
+def _aware(when: datetime) -> datetime:
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"the clock needs a timezone-aware datetime; got {when!r}")
+    return when.astimezone(timezone.utc)
+
+
+def epoch_micros(when: datetime) -> int:
+    """Microseconds since the epoch, exact (no float rounding), for keys and tokens."""
+    return (when - _EPOCH) // timedelta(microseconds=1)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -1,0 +1,118 @@
+"""Patches botocore.httpsession.URLLib3Session.send; the stack of active mocks.
+
+Every botocore client sends through that one method, so patching the class covers clients
+created before the mock started and sessions created before importmock was imported. The
+patch and the fake credentials are process-wide: they are put in place when the first mock
+starts and removed, exactly, when the last one stops; the innermost active mock answers.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.httpsession import URLLib3Session
+
+from importmock.core.protocols import HttpRequest, HttpResponse
+
+# Present while any mock is active, so no real credentials are read and clients find a
+# region; the region is only a default: a value the user set is kept.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "IMPORTMOCKACCESSKEY",
+    "AWS_SECRET_ACCESS_KEY": "importmock-secret-access-key",
+    "AWS_SESSION_TOKEN": "importmock-session-token",
+    "AWS_SECURITY_TOKEN": "importmock-session-token",
+}
+DEFAULT_REGION = {"AWS_DEFAULT_REGION": "us-east-1"}
+
+
+class Responder(Protocol):
+    """What the stack holds: something that answers a request (an ImportMock)."""
+
+    def answer(self, request: HttpRequest) -> HttpResponse: ...
+
+
+_lock = threading.Lock()
+_stack: list[Responder] = []
+_saved_env: dict[str, str | None] = {}
+_original_send: Any = URLLib3Session.__dict__["send"]
+
+
+def activate(responder: Responder) -> None:
+    """Puts `responder` on top of the stack, patching botocore if it is the first."""
+    with _lock:
+        if not _stack:
+            _saved_env.update({name: os.environ.get(name) for name in (*FAKE_CREDENTIALS, *DEFAULT_REGION)})
+            os.environ.update(FAKE_CREDENTIALS)
+            for name, value in DEFAULT_REGION.items():
+                os.environ.setdefault(name, value)
+            URLLib3Session.send = _send  # type: ignore[method-assign]
+        _stack.append(responder)
+
+
+def deactivate(responder: Responder) -> None:
+    """Takes `responder` off the stack (wherever it is), unpatching after the last one."""
+    with _lock:
+        for index in range(len(_stack) - 1, -1, -1):
+            if _stack[index] is responder:
+                del _stack[index]
+                break
+        if _stack:
+            return
+        if URLLib3Session.__dict__.get("send") is _send:
+            URLLib3Session.send = _original_send  # type: ignore[method-assign]
+        for name, value in _saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        _saved_env.clear()
+
+
+def active() -> Responder | None:
+    """The mock that answers now, if any."""
+    return _stack[-1] if _stack else None
+
+
+def _send(session: URLLib3Session, request: AWSPreparedRequest) -> AWSResponse:
+    responder = active()
+    if responder is None:  # someone patched over us; we pass through untouched
+        return _original_send(session, request)  # type: ignore[no-any-return]
+    answer = responder.answer(http_request(request))
+    return AWSResponse(request.url, answer.status, HeadersDict(answer.headers), _Body(answer.body))
+
+
+def http_request(request: AWSPreparedRequest) -> HttpRequest:
+    """botocore's prepared request as importmock's HttpRequest."""
+    body = request.body
+    if hasattr(body, "read"):
+        position = body.tell() if hasattr(body, "tell") else None
+        data = body.read()
+        if position is not None:
+            body.seek(position)  # botocore may rewind and resend it
+        body = data
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    headers = {
+        name.lower(): value.decode("utf-8") if isinstance(value, bytes) else str(value)
+        for name, value in request.headers.items()
+    }
+    return HttpRequest(request.method, request.url, headers, body or b"")
+
+
+class _Body:
+    """The raw body botocore reads a response from (`stream()`, or `read()` if streaming)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+    def read(self, amount: int | None = None) -> bytes:
+        data, self._data = (self._data, b"") if amount is None else (self._data[:amount], self._data[amount:])
+        return data

@@ -1,0 +1,90 @@
+"""Job life cycles: the statuses of a family, and one job's progress on the mock clock."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """The statuses a job family documents.
+
+    `endings` maps every terminal status `mock.finish` accepts, other than `succeeded`, to
+    the failure code and message AWS shows for it when the test gives none.
+    """
+
+    key: str
+    initial: str
+    running: str
+    succeeded: str
+    endings: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    @property
+    def terminal(self) -> tuple[str, ...]:
+        """Every status a job of this family can end in."""
+        return (self.succeeded, *self.endings)
+
+
+@dataclass(slots=True)
+class Progress:
+    """Where one job stands: derived from the clock, never from threads or sleeps.
+
+    A job succeeds by itself at `due` (None: only `finish` ends it); `finish` ends it
+    earlier, in any terminal status of its family.
+    """
+
+    family: Family
+    started: datetime
+    due: datetime | None
+    outcome: str | None = None
+    ended: datetime | None = None
+    failure_code: str | None = None
+    failure_message: str | None = None
+
+    def status(self, now: datetime) -> str:
+        """The status a read at `now` shows (creation responses use `family.initial`)."""
+        if self.outcome is not None:
+            return self.outcome
+        if self.due is not None and now >= self.due:
+            return self.family.succeeded
+        return self.family.running
+
+    def end_time(self, now: datetime) -> datetime | None:
+        """When the job ended, or None while it runs."""
+        if self.ended is not None:
+            return self.ended
+        return self.due if self.due is not None and now >= self.due else None
+
+    def is_over(self, now: datetime) -> bool:
+        """Whether the job has reached a terminal status by `now`."""
+        return self.end_time(now) is not None
+
+    def fraction(self, now: datetime) -> float:
+        """How far the job has come, 0.0 to 1.0, for counters that grow with progress."""
+        if self.is_over(now):
+            return 1.0
+        if self.due is None or self.due <= self.started:
+            return 0.0
+        return min(1.0, (now - self.started) / (self.due - self.started))
+
+    def finish(self, now: datetime, status: str | None, code: str | None, message: str | None) -> None:
+        """Ends the job now; see `ImportMock.finish` for the rules."""
+        status = status or self.family.succeeded
+        if status not in self.family.terminal:
+            raise ValueError(
+                f"{self.family.key} jobs end in one of {', '.join(self.family.terminal)}; "
+                f"not {status!r}"
+            )
+        if self.is_over(now):
+            raise ValueError(f"the job has already finished with status {self.status(now)}")
+        if status == self.family.succeeded and (code or message):
+            raise ValueError(f"failure_code and failure_message need a failed status, not {status}")
+        default_code, default_message = self.family.endings.get(status, (None, None))
+        self.outcome, self.ended = status, now
+        self.failure_code = code or default_code
+        self.failure_message = message or default_message
+
+    def stop(self, now: datetime, status: str) -> None:
+        """Ends the job now in a status outside `finish`'s choice (StopImport, StopResource)."""
+        self.outcome, self.ended = status, now

@@ -1,0 +1,217 @@
+"""ImportMock: start/stop, with/async with, and the decorator (function, coroutine, class)."""
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import threading
+import unittest
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar, cast, overload
+
+from importmock.core import intercept
+from importmock.core.clock import Clock
+from importmock.core.dispatch import Dispatcher
+from importmock.core.errors import ServiceError
+from importmock.core.protocols import HttpRequest, HttpResponse
+from importmock.core.state import Call, State
+
+F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound=type)
+
+
+class ImportMock:
+    """An in-memory AWS for the import and export job APIs.
+
+    Use it as a decorator, a context manager (``with``/``async with``) or with
+    ``start()``/``stop()``. Starting gives a fresh world (no jobs, the clock at the real
+    time); the state stays readable after ``stop()``. Starts nest: only the outermost
+    start resets, only the matching last stop deactivates.
+
+    Args:
+        account_id: the account of requests whose access key id is not 12 digits.
+        duration: seconds of mock-clock time from a job's creation to its successful
+            end; None means jobs run until ``finish`` ends them.
+        durations: per-family overrides of `duration`, keyed like ``"dynamodb:import"``.
+    """
+
+    def __init__(
+        self,
+        *,
+        account_id: str = "123456789012",
+        duration: float | None = 0.0,
+        durations: Mapping[str, float | None] | None = None,
+    ) -> None:
+        from importmock.services import FAMILIES, SERVICES
+
+        if not re.fullmatch(r"\d{12}", account_id):
+            raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
+        unknown = set(durations or {}) - set(FAMILIES)
+        if unknown:
+            raise ValueError(f"unknown families {sorted(unknown)}; known: {sorted(FAMILIES)}")
+        self.account_id = account_id
+        self._durations = {family: duration for family in FAMILIES} | dict(durations or {})
+        for family, seconds in self._durations.items():
+            if seconds is not None and seconds < 0:
+                raise ValueError(f"duration of {family} must be >= 0 or None, not {seconds}")
+        self._dispatcher = Dispatcher(SERVICES)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._state = State(self._durations)
+
+    # -- life cycle -------------------------------------------------------------------
+
+    def start(self) -> ImportMock:
+        """Activates the mock (a fresh world unless it is already active)."""
+        with self._lock:
+            self._depth += 1
+            if self._depth == 1:
+                self._state = State(self._durations)
+                intercept.activate(self)
+        return self
+
+    def stop(self) -> None:
+        """Deactivates the mock after its last start; stopping an inactive mock does nothing."""
+        with self._lock:
+            if self._depth == 0:
+                return
+            self._depth -= 1
+            if self._depth == 0:
+                intercept.deactivate(self)
+
+    @property
+    def active(self) -> bool:
+        """Whether the mock is started."""
+        return self._depth > 0
+
+    def __enter__(self) -> ImportMock:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> ImportMock:
+        return self.start()
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- decorator --------------------------------------------------------------------
+
+    @overload
+    def __call__(self, target: C) -> C: ...
+    @overload
+    def __call__(self, target: F) -> F: ...
+    def __call__(self, target: Any) -> Any:
+        """Runs `target` (function, coroutine function or class) inside this mock."""
+        if isinstance(target, type):
+            return self._decorate_class(target)
+        if inspect.iscoroutinefunction(target):
+            return self._decorate_coroutine(target)
+        if callable(target):
+            return self._decorate_function(target)
+        raise TypeError(f"mock_imports decorates functions and classes, not {target!r}")
+
+    def _decorate_function(self, function: F) -> F:
+        @functools.wraps(function)
+        def inside(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return function(*args, **kwargs)
+
+        return cast(F, inside)
+
+    def _decorate_coroutine(self, function: Callable[..., Awaitable[Any]]) -> Any:
+        @functools.wraps(function)
+        async def inside(*args: Any, **kwargs: Any) -> Any:
+            async with self:
+                return await function(*args, **kwargs)
+
+        return inside
+
+    def _decorate_class(self, cls: C) -> C:
+        if issubclass(cls, unittest.TestCase):
+            # setUp, the test and tearDown all run inside; the cleanup runs even when
+            # setUp fails, so the mock is never left active
+            set_up = cls.setUp
+
+            def setUp(case: unittest.TestCase) -> None:  # noqa: N802 (unittest's name)
+                self.start()
+                case.addCleanup(self.stop)
+                set_up(case)
+
+            cls.setUp = setUp  # type: ignore[method-assign]
+            return cls
+        for name in dir(cls):
+            member = getattr(cls, name)
+            if name.startswith("test") and inspect.isfunction(member):
+                setattr(cls, name, self(member))
+        return cls
+
+    # -- what tests use ---------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The mock's clock: every timestamp importmock writes comes from it."""
+        return self._state.clock
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every request answered since the last start, in order."""
+        return self._state.calls
+
+    def finish(
+        self,
+        job: str,
+        *,
+        status: str | None = None,
+        failure_code: str | None = None,
+        failure_message: str | None = None,
+    ) -> None:
+        """Ends a running job now.
+
+        Args:
+            job: the ARN or id of a job of any family.
+            status: a terminal status of its family; default the successful one.
+            failure_code: the failure code a failed job shows (a default otherwise).
+            failure_message: the failure message a failed job shows.
+
+        Raises:
+            ValueError: no such job, a status the family lacks, or the job already ended.
+        """
+        with self._lock:
+            found = next(self._state.jobs(job), None)
+            if found is None:
+                raise ValueError(f"no job {job!r} in this mock")
+            found.progress.finish(self.clock.now(), status, failure_code, failure_message)
+
+    def reset(self) -> None:
+        """Forgets every job and call, and sets the clock back to the real time."""
+        with self._lock:
+            self._state = State(self._durations)
+
+    # -- answering --------------------------------------------------------------------
+
+    def answer(self, request: HttpRequest) -> HttpResponse:
+        """Answers one AWS request (the in-process and the server path alike)."""
+        route = self._dispatcher.route(request)
+        service, operation, caller = route.service, route.operation, route.caller
+        account = caller.account(self.account_id)
+        params: dict[str, Any] = {}
+        error: str | None = None
+        try:
+            params = service.protocol.body(operation, request)
+            params = service.read(operation, params)
+            backend_class, method = service.handlers[operation.name]
+            with self._lock:
+                backend = self._state.backend(backend_class, account, caller.region)
+                output = getattr(backend, method)(params)
+            response = service.protocol.response(operation, output)
+        except ServiceError as failure:
+            error = failure.error_code
+            namespace = failure.namespace or service.namespace
+            response = service.protocol.error(service.model, failure, namespace)
+        self.calls.append(Call(service.name, operation.name, caller.region, account, params, error))
+        return response

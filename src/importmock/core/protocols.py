@@ -1,0 +1,163 @@
+"""Wire protocols: read a request, write a response or an error, all driven by the model.
+
+Handlers take and return plain dicts named after the model's members; this layer turns
+them into the bytes AWS would send, by walking the operation's output shape (timestamps,
+blobs, wire names, members left out when None), and errors into the protocol's format.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.validate import validate_parameters
+
+from importmock.core.errors import SerializationException, ServiceError
+from importmock.core.types import Output
+
+# Tests switch this on: every handler output is then checked against the output shape by
+# botocore's own validator before it is sent, so a handler cannot drift from the model.
+CHECK_OUTPUTS = False
+
+
+@dataclass(slots=True)
+class HttpRequest:
+    """A request as it reached importmock, whether from botocore or over HTTP.
+
+    `headers` keys are lowercase.
+    """
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(slots=True)
+class HttpResponse:
+    """What importmock answers: a status, headers and a body."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+class Protocol(ABC):
+    """One AWS wire protocol."""
+
+    @abstractmethod
+    def operation_name(self, model: ServiceModel, request: HttpRequest) -> str | None:
+        """The operation `request` asks for, by the protocol's routing rules."""
+
+    @abstractmethod
+    def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
+        """The request's parameters as JSON-like values, before shape conversion."""
+
+    @abstractmethod
+    def response(self, operation: OperationModel, output: Output) -> HttpResponse: ...
+
+    @abstractmethod
+    def error(self, model: ServiceModel, error: ServiceError, namespace: str) -> HttpResponse: ...
+
+
+class JsonProtocol(Protocol):
+    """AWS JSON 1.0 and 1.1: POST /, operation in X-Amz-Target, errors by ``__type``."""
+
+    def operation_name(self, model: ServiceModel, request: HttpRequest) -> str | None:
+        prefix, _, name = request.headers.get("x-amz-target", "").rpartition(".")
+        return name if prefix == model.metadata.get("targetPrefix") else None
+
+    def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
+        try:
+            body = json.loads(request.body) if request.body.strip() else {}
+        except (ValueError, UnicodeDecodeError):
+            raise SerializationException("The request body is not valid JSON") from None
+        if not isinstance(body, dict):
+            raise SerializationException("The request body must be a JSON object")
+        return body
+
+    def response(self, operation: OperationModel, output: Output) -> HttpResponse:
+        shape = operation.output_shape
+        document = serialize(shape, checked(shape, output)) if shape is not None else {}
+        return self._reply(operation.service_model, 200, document)
+
+    def error(self, model: ServiceModel, error: ServiceError, namespace: str) -> HttpResponse:
+        shape = _error_shape(model, error.error_code)
+        key = "Message" if shape is not None and "Message" in shape.members else "message"
+        key = error.message_key or key
+        members = serialize(shape, error.members) if shape is not None else error.members
+        document = {"__type": f"{namespace}#{error.error_code}", key: error.message, **members}
+        return self._reply(model, error_status(shape, error), document)
+
+    def _reply(self, model: ServiceModel, status: int, document: Any) -> HttpResponse:
+        version = model.metadata.get("jsonVersion", "1.0")
+        headers = {
+            "content-type": f"application/x-amz-json-{version}",
+            "x-amzn-requestid": str(uuid.uuid4()),
+        }
+        return HttpResponse(status, headers, json.dumps(document, separators=(",", ":")).encode())
+
+
+def protocol_for(model: ServiceModel) -> Protocol:
+    """The Protocol instance that speaks `model`'s protocol."""
+    if model.protocol == "json":
+        return JsonProtocol()
+    raise NotImplementedError(f"importmock does not speak the {model.protocol} protocol yet")
+
+
+def checked(shape: Shape, output: Output) -> Output:
+    """`output`, after botocore's validator has checked it against `shape` if CHECK_OUTPUTS."""
+    if CHECK_OUTPUTS:
+        validate_parameters(_present(output), shape)
+    return output
+
+
+def _present(value: Any) -> Any:
+    """`value` without None members, which the serializer leaves out."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
+
+
+def serialize(shape: Shape, value: Any) -> Any:
+    """`value` as the JSON the shape prescribes (members named by `serialization.name`)."""
+    kind = shape.type_name
+    if kind == "structure":
+        return {
+            member.serialization.get("name", name): serialize(member, value[name])
+            for name, member in shape.members.items()  # type: ignore[attr-defined]
+            if value.get(name) is not None
+        }
+    if kind == "list":
+        return [serialize(shape.member, item) for item in value]  # type: ignore[attr-defined]
+    if kind == "map":
+        return {k: serialize(shape.value, v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if kind == "timestamp" and isinstance(value, datetime):
+        return value.timestamp()
+    if kind == "blob" and isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def error_status(shape: Shape | None, error: ServiceError) -> int:
+    """The HTTP status of `error`: its model error shape's, else the class default."""
+    if shape is not None and "error" in shape.metadata:
+        return int(shape.metadata["error"].get("httpStatusCode", error.status))
+    return error.status
+
+
+def _error_shape(model: ServiceModel, code: str) -> Shape | None:
+    for shape in model.error_shapes:
+        if shape.name == code or shape.metadata.get("error", {}).get("code") == code:
+            return shape
+    return None
+
+

@@ -1,0 +1,191 @@
+"""Server-side reading of a request: JSON types to Python values, then the shape's constraints.
+
+botocore's client checks only required members, types and minimums, and a server sees
+clients that check nothing; AWS checks everything, so we do: a wrong JSON type is a
+SerializationException at once, and every constraint broken is collected into one
+validation error worded as AWS words it (``1 validation error detected: Value 'ab' at
+'tableName' failed to satisfy constraint: ...``).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+from collections.abc import Collection
+from datetime import datetime, timezone
+from typing import Any
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from importmock.core.errors import SerializationException, ServiceError
+
+# Java regex syntax that Python's `re` lacks, rewritten to the nearest Python class content;
+# the model's patterns are written for Java (AWS's validators) and ECMAScript.
+_JAVA_TO_PYTHON = (
+    (r"\uD800\uDC00-\uDBFF\uDFFF", r"\U00010000-\U0010FFFF"),  # surrogate pairs: astral planes
+    (r"\p{Print}", r"\x20-\x7E"),
+    (r"\p{L}", r"\w"),  # letters; \w also admits digits and "_", which the patterns admit too
+    (r"\p{N}", r"\d"),
+    (r"\p{Z}", r" \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"),
+    (r"\p{M}", r"\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F"),
+)
+
+
+@functools.lru_cache(maxsize=512)
+def compiled(pattern: str) -> re.Pattern[str]:
+    """The model's `pattern` as Python regex; AWS matches the whole value (Java `matches`)."""
+    return re.compile(_pythonic(pattern), re.DOTALL)
+
+
+def _pythonic(pattern: str) -> str:
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        for java, python in _JAVA_TO_PYTHON:
+            if pattern.startswith(java, i):
+                out.append(python if in_class else f"[{python}]")
+                i += len(java)
+                break
+        else:
+            char = pattern[i]
+            step = 2 if char == "\\" else 1
+            in_class = (in_class or char == "[") and not (in_class and char == "]")
+            out.append(pattern[i : i + step])
+            i += step
+    return "".join(out)
+
+
+class ShapeReader:
+    """Converts one request body against its input shape and collects violations.
+
+    Args:
+        unenforced: shape names whose model pattern AWS itself does not apply.
+    """
+
+    def __init__(self, unenforced: Collection[str] = ()) -> None:
+        self._unenforced = unenforced
+        self.violations: list[str] = []
+
+    def read(self, shape: StructureShape, body: Any, error: type[ServiceError]) -> dict[str, Any]:
+        """Returns the converted parameters, or raises `error` naming every violation."""
+        params = self._structure(shape, body, "")
+        if self.violations:
+            count = len(self.violations)
+            noun = "error" if count == 1 else "errors"
+            raise error(f"{count} validation {noun} detected: " + "; ".join(self.violations))
+        return params
+
+    def value(self, shape: Shape, value: Any, path: str) -> Any:
+        reader = getattr(self, f"_{shape.type_name}", self._scalar)
+        return reader(shape, value, path)
+
+    def _structure(self, shape: StructureShape, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _mismatch(value, "a structure", path)
+        result: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            wire = member.serialization.get("name", name)
+            item = value.get(wire)
+            member_path = f"{path}.{_camel(name)}" if path else _camel(name)
+            if item is None:
+                if name in shape.required_members:
+                    self._violate(None, member_path, "Member must not be null")
+                continue
+            result[name] = self.value(member, item, member_path)
+        return result
+
+    def _list(self, shape: ListShape, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise _mismatch(value, "a list", path)
+        self._size(shape, value, len(value), path, "length")
+        return [self.value(shape.member, v, f"{path}.{i}.member") for i, v in enumerate(value, 1)]
+
+    def _map(self, shape: MapShape, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _mismatch(value, "a map", path)
+        self._size(shape, value, len(value), path, "length")
+        return {
+            self.value(shape.key, k, f"{path}.key"): self.value(shape.value, v, f"{path}.{k}")
+            for k, v in value.items()
+        }
+
+    def _string(self, shape: Shape, value: Any, path: str) -> str:
+        if not isinstance(value, str):
+            raise _mismatch(value, "a string", path)
+        self._size(shape, value, len(value), path, "length")
+        if (enum := shape.enum) and value not in enum:
+            self._violate(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
+        pattern = shape.metadata.get("pattern")
+        if pattern and shape.name not in self._unenforced and not compiled(pattern).fullmatch(value):
+            self._violate(value, path, f"Member must satisfy regular expression pattern: {pattern}")
+        return value
+
+    def _integer(self, shape: Shape, value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _mismatch(value, "an integer", path)
+        self._size(shape, value, value, path, "value")
+        return value
+
+    _long = _integer
+
+    def _double(self, shape: Shape, value: Any, path: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _mismatch(value, "a number", path)
+        self._size(shape, value, value, path, "value")
+        return float(value)
+
+    _float = _double
+
+    def _boolean(self, shape: Shape, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            raise _mismatch(value, "a boolean", path)
+        return value
+
+    def _timestamp(self, shape: Shape, value: Any, path: str) -> datetime:
+        try:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return datetime.fromtimestamp(value, timezone.utc)
+            if isinstance(value, str):
+                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            pass
+        raise _mismatch(value, "a timestamp", path)
+
+    def _blob(self, shape: Shape, value: Any, path: str) -> bytes:
+        try:
+            data = base64.b64decode(value, validate=True) if isinstance(value, str) else None
+        except (binascii.Error, ValueError):
+            data = None
+        if data is None:
+            raise _mismatch(value, "base64 data", path)
+        self._size(shape, data, len(data), path, "length")
+        return data
+
+    def _scalar(self, shape: Shape, value: Any, path: str) -> Any:
+        return value  # document and other untyped members pass as they are
+
+    def _size(self, shape: Shape, value: Any, size: float, path: str, what: str) -> None:
+        low, high = shape.metadata.get("min"), shape.metadata.get("max")
+        if low is not None and size < low:
+            self._violate(value, path, f"Member must have {what} greater than or equal to {low}")
+        if high is not None and size > high:
+            self._violate(value, path, f"Member must have {what} less than or equal to {high}")
+
+    def _violate(self, value: Any, path: str, constraint: str) -> None:
+        shown = "null" if value is None else f"'{_show(value)}'"
+        self.violations.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+
+
+def _camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 256 else text[:253] + "..."
+
+
+def _mismatch(value: Any, expected: str, path: str) -> SerializationException:
+    kind = type(value).__name__ if value is not None else "null"
+    return SerializationException(f"Expected {expected} at '{path or 'body'}', got a JSON {kind}")

@@ -1,0 +1,221 @@
+"""DynamoDB table exports: ExportTableToPointInTime, DescribeExport, ListExports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from importmock.core.backend import Backend, BackendContext, JobIndex, operation
+from importmock.core.idempotency import ClientTokens
+from importmock.core.lifecycle import Family, Progress
+from importmock.core.pagination import Key
+from importmock.core.types import Output, Params
+from importmock.services.dynamodb.errors import (
+    AccessDeniedException,
+    ExportConflictException,
+    ExportNotFoundException,
+    InvalidExportTimeException,
+    TableNotFoundException,
+    ValidationException,
+)
+from importmock.services.dynamodb.tables import TABLE_ARN, check_job_arn, job_id, table_id
+
+EXPORT = Family(
+    key="dynamodb:export",
+    initial="IN_PROGRESS",
+    running="IN_PROGRESS",
+    succeeded="COMPLETED",
+    endings={"FAILED": ("InternalServerError", "An internal error occurred during the export.")},
+)
+RECOVERY_WINDOW = timedelta(days=35)  # point-in-time recovery reaches 35 days back
+RETENTION = timedelta(days=90)  # ListExports lists the exports of the past 90 days
+TOKEN_WINDOW = timedelta(hours=8)
+INCREMENTAL_MIN, INCREMENTAL_MAX = timedelta(minutes=15), timedelta(hours=24)
+
+
+@dataclass(slots=True)
+class TableExport:
+    id: str
+    arn: str
+    key: Key
+    table_arn: str
+    export_time: datetime | None
+    request: Params
+    progress: Progress
+
+    def describe(self, now: datetime, *, created: bool = False) -> Output:
+        status = EXPORT.initial if created else self.progress.status(now)
+        ended = not created and self.progress.is_over(now)
+        completed = status == EXPORT.succeeded
+        items = 1 + int(self.id[-8:], 16) % 5000 if completed else None
+        prefix = self.request.get("S3Prefix", "").strip("/")
+        manifest = f"AWSDynamoDB/{self.id}/manifest-summary.json"
+        return {
+            "ExportArn": self.arn,
+            "ExportStatus": status,
+            "StartTime": self.progress.started,
+            "EndTime": self.progress.end_time(now) if ended else None,
+            "ExportManifest": (f"{prefix}/{manifest}" if prefix else manifest) if completed else None,
+            "TableArn": self.table_arn,
+            "TableId": table_id(self.table_arn),
+            "ExportTime": self.export_time,
+            "ClientToken": self.request.get("ClientToken"),
+            "S3Bucket": self.request["S3Bucket"],
+            "S3BucketOwner": self.request.get("S3BucketOwner"),
+            "S3Prefix": self.request.get("S3Prefix"),
+            "S3SseAlgorithm": self.request.get("S3SseAlgorithm", "AES256"),
+            "S3SseKmsKeyId": self.request.get("S3SseKmsKeyId"),
+            "FailureCode": self.progress.failure_code if ended else None,
+            "FailureMessage": self.progress.failure_message if ended else None,
+            "ExportFormat": self.request.get("ExportFormat", "DYNAMODB_JSON"),
+            "BilledSizeBytes": items * 128 if items is not None else None,
+            "ItemCount": items,
+            # AWS echoes ExportType only when the request named it
+            "ExportType": self.request.get("ExportType"),
+            "IncrementalExportSpecification": self.incremental(),
+        }
+
+    def incremental(self) -> Output | None:
+        spec = self.request.get("IncrementalExportSpecification")
+        if spec is None:
+            return None
+        return {"ExportViewType": "NEW_AND_OLD_IMAGES", "ExportToTime": self.progress.started, **spec}
+
+    def summarize(self, now: datetime) -> Output:
+        return {
+            "ExportArn": self.arn,
+            "ExportStatus": self.progress.status(now),
+            "ExportType": self.request.get("ExportType", "FULL_EXPORT"),
+        }
+
+
+class TableExports(Backend):
+    """Export jobs of one account and region.
+
+    A job is IN_PROGRESS until its family's duration has passed on the mock's clock, then
+    COMPLETED. Differs from AWS: every well-formed table ARN of the caller's account and
+    region names a table with point-in-time recovery on since 35 days; nothing is written
+    to S3; the item count of a completed export is derived from its id.
+    """
+
+    families = (EXPORT,)
+    arn_service = "dynamodb"
+
+    def __init__(self, context: BackendContext) -> None:
+        super().__init__(context)
+        self._jobs: JobIndex[TableExport] = JobIndex(group=lambda job: job.table_arn)
+        self._tokens: ClientTokens[TableExport] = ClientTokens(TOKEN_WINDOW)
+
+    def find_job(self, ref: str) -> TableExport | None:
+        return self._jobs.get(ref)
+
+    @operation("ExportTableToPointInTime")
+    def export_table_to_point_in_time(self, params: Params) -> Output:
+        now = self.clock.now()
+        self._check_table(params["TableArn"])
+        export_time = self._check_times(params, now)
+        if params.get("S3SseKmsKeyId") and params.get("S3SseAlgorithm") != "KMS":
+            raise ValidationException(
+                "Invalid Request: KMS Key Id is not supported for this encryption type"
+            )
+        earlier = self._tokens.get(params.get("ClientToken"), now)
+        if earlier is not None:
+            if earlier.request != params:
+                raise ExportConflictException(
+                    "Export conflict: Duplicate request detected with conflicting parameters"
+                )
+            return {"ExportDescription": earlier.describe(now)}
+        job = self._start(params, export_time, now)
+        return {"ExportDescription": job.describe(now, created=True)}
+
+    @operation("DescribeExport")
+    def describe_export(self, params: Params) -> Output:
+        arn = params["ExportArn"]
+        check_job_arn(arn, "export", self.context, ExportNotFoundException)
+        if (job := self._jobs.get(arn)) is None:
+            raise ExportNotFoundException(f"Export not found: Export not found: {arn}")
+        return {"ExportDescription": job.describe(self.clock.now())}
+
+    @operation("ListExports")
+    def list_exports(self, params: Params) -> Output:
+        table, now = params.get("TableArn"), self.clock.now()
+        page = self.paginate(
+            self._jobs, token=params.get("NextToken"), limit=params.get("MaxResults", 10),
+            scope={"TableArn": table}, group=table, since=now - RETENTION,
+        )
+        return {"ExportSummaries": [j.summarize(now) for j in page.items], "NextToken": page.next_token}
+
+    def _check_table(self, arn: str) -> None:
+        found = TABLE_ARN.fullmatch(arn)
+        if found is None:
+            raise ValidationException("One or more parameter values were invalid: tableArn is not a valid ARN")
+        if (found["account"], found["partition"]) != (self.context.account_id, self.context.partition):
+            raise AccessDeniedException("Access is denied")
+        if found["region"] != self.context.region:
+            raise TableNotFoundException(f"Table not found: {arn}")
+
+    def _check_times(self, params: Params, now: datetime) -> datetime | None:
+        """The export's ExportTime (None for incremental exports), after AWS's time rules."""
+        kind, spec = params.get("ExportType"), params.get("IncrementalExportSpecification")
+        if spec is not None and kind is None:
+            raise ValidationException(
+                "Invalid Request: Export Type expected to be Incremental Export when "
+                "incremental export specification is provided"
+            )
+        if spec is not None and kind == "FULL_EXPORT":
+            raise ValidationException(
+                "Invalid Request: When Export Type is Full Export , Incremental Export "
+                "Specification should not be provided"
+            )
+        if kind == "INCREMENTAL_EXPORT":
+            if spec is None:
+                raise ValidationException(
+                    "Invalid Request: Incremental Export Specification expected when export type "
+                    "is set as Incremental Export"
+                )
+            _check_window(spec, now)
+            return None
+        export_time: datetime = params.get("ExportTime", now)
+        if not now - RECOVERY_WINDOW <= export_time <= now:
+            raise InvalidExportTimeException("Export Time is invalid")
+        return export_time
+
+    def _start(self, params: Params, export_time: datetime | None, now: datetime) -> TableExport:
+        while self._jobs.get(ident := job_id(now, self.context.rng.getrandbits(32))) is not None:
+            pass  # 32 random bits per millisecond: a clash is rare, but must not merge jobs
+        job = TableExport(
+            id=ident, arn=f"{params['TableArn']}/export/{ident}", key=self.new_key(now),
+            table_arn=params["TableArn"], export_time=export_time, request=params,
+            progress=Progress(EXPORT, started=now, due=self.due(EXPORT.key, now)),
+        )
+        self._jobs.add(job)
+        self._tokens.remember(params.get("ClientToken"), job, now)
+        return job
+
+
+def _check_window(spec: Params, now: datetime) -> None:
+    start, end = spec.get("ExportFromTime"), spec.get("ExportToTime", now)
+    if start is None:
+        raise ValidationException(
+            "Invalid Request: ExportFromTime must be provided in IncrementalExportSpecification"
+        )
+    if end > now:
+        raise InvalidExportTimeException(
+            f"Incremental export period to time cannot be greater than the current time : {_iso(now)}"
+        )
+    if start < now - RECOVERY_WINDOW:
+        raise InvalidExportTimeException(
+            "Incremental export period from time cannot be less than the table creation time : "
+            f"{_iso(now - RECOVERY_WINDOW)}"
+        )
+    if end - start < INCREMENTAL_MIN:
+        raise InvalidExportTimeException(
+            "Difference between export period from time and export period to time is less than 15 minutes"
+        )
+    if end - start > INCREMENTAL_MAX:
+        raise InvalidExportTimeException(
+            "Difference between export period from time and export period to time is greater than 24 hours"
+        )
+
+
+def _iso(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,171 @@
+"""DynamoDB table imports: ImportTable, DescribeImport, ListImports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from importmock.core.backend import Backend, BackendContext, JobIndex, operation
+from importmock.core.idempotency import ClientTokens
+from importmock.core.lifecycle import Family, Progress
+from importmock.core.pagination import Key, TokenForm
+from importmock.core.types import Output, Params
+from importmock.services.dynamodb.errors import (
+    ImportConflictException,
+    ImportNotFoundException,
+    ResourceInUseException,
+    ValidationException,
+)
+from importmock.services.dynamodb.tables import check_definition, check_job_arn, job_id, table_id
+
+IMPORT = Family(
+    key="dynamodb:import",
+    initial="IN_PROGRESS",
+    running="IN_PROGRESS",
+    succeeded="COMPLETED",
+    endings={
+        "FAILED": ("InternalServerError", "An internal error occurred during the import."),
+        "CANCELLED": (None, None),
+    },
+)
+RETENTION = timedelta(days=90)  # ListImports lists the imports of the past 90 days
+TOKEN_WINDOW = timedelta(hours=8)  # how long AWS remembers a ClientToken
+
+
+@dataclass(slots=True)
+class TableImport:
+    id: str
+    arn: str
+    key: Key
+    table_name: str
+    table_arn: str
+    request: Params
+    log_group_arn: str
+    progress: Progress
+
+    def describe(self, now: datetime, *, created: bool = False) -> Output:
+        status = IMPORT.initial if created else self.progress.status(now)
+        completed, ended = status == IMPORT.succeeded, not created and self.progress.is_over(now)
+        items = 1 + int(self.id[-8:], 16) % 5000 if completed else 0
+        return {
+            **self.summarize(status, ended_at=self.progress.end_time(now) if ended else None),
+            "TableId": table_id(self.table_arn),
+            "ClientToken": self.request.get("ClientToken"),
+            "ErrorCount": 0,
+            "InputFormatOptions": self.request.get("InputFormatOptions"),
+            "InputCompressionType": self.request.get("InputCompressionType", "NONE"),
+            "TableCreationParameters": self.request["TableCreationParameters"],
+            "ProcessedSizeBytes": items * 128 if ended else None,
+            "ProcessedItemCount": items,
+            "ImportedItemCount": items,
+            "FailureCode": self.progress.failure_code if ended else None,
+            "FailureMessage": self.progress.failure_message if ended else None,
+        }
+
+    def summarize(self, status: str, ended_at: datetime | None) -> Output:
+        return {
+            "ImportArn": self.arn,
+            "ImportStatus": status,
+            "TableArn": self.table_arn,
+            "S3BucketSource": self.request["S3BucketSource"],
+            "CloudWatchLogGroupArn": self.log_group_arn,
+            "InputFormat": self.request["InputFormat"],
+            "StartTime": self.progress.started,
+            "EndTime": ended_at,
+        }
+
+
+class TableImports(Backend):
+    """Import jobs of one account and region.
+
+    A job is IN_PROGRESS until its family's duration has passed on the mock's clock, then
+    COMPLETED. Differs from AWS: nothing is read from S3 and no table is created; the item
+    counts of a completed import are derived from its id; a table counts as existing while
+    an import into it has not failed or been cancelled.
+    """
+
+    families = (IMPORT,)
+    arn_service = "dynamodb"
+    token_form = TokenForm(hex=True, min_bytes=56, block=8)  # model: ([0-9a-f]{16})+, >= 112
+
+    def __init__(self, context: BackendContext) -> None:
+        super().__init__(context)
+        self._jobs: JobIndex[TableImport] = JobIndex(group=lambda job: job.table_arn)
+        self._tables: dict[str, TableImport] = {}  # table name -> its latest import
+        self._tokens: ClientTokens[TableImport] = ClientTokens(TOKEN_WINDOW)
+
+    def find_job(self, ref: str) -> TableImport | None:
+        return self._jobs.get(ref)
+
+    @operation("ImportTable")
+    def import_table(self, params: Params) -> Output:
+        now, creation = self.clock.now(), params["TableCreationParameters"]
+        if params.get("InputFormatOptions") and params["InputFormat"] != "CSV":
+            raise ValidationException(
+                "Invalid Request: Unsupported InputFormatOptions for the given input format: "
+                f"{params['InputFormat']}."
+            )
+        check_definition(creation)
+        name = creation["TableName"]
+        earlier = self._tokens.get(params.get("ClientToken"), now)
+        if earlier is not None and earlier.table_name != name:
+            raise ImportConflictException(
+                "Import conflict: Duplicate request detected with conflicting parameters"
+            )
+        # AWS answers a repeated request with the import it started, unless that import
+        # has created the table by now: then the table is in use like any other
+        if earlier is not None and earlier.progress.status(now) != IMPORT.succeeded:
+            return {"ImportTableDescription": earlier.describe(now)}
+        self._check_table_free(name, now)
+        job = self._start(params, now)
+        return {"ImportTableDescription": job.describe(now, created=True)}
+
+    @operation("DescribeImport")
+    def describe_import(self, params: Params) -> Output:
+        arn = params["ImportArn"]
+        check_job_arn(arn, "import", self.context, ImportNotFoundException)
+        if (job := self._jobs.get(arn)) is None:
+            raise ImportNotFoundException(f"Import not found: {arn}")
+        return {"ImportTableDescription": job.describe(self.clock.now())}
+
+    @operation("ListImports")
+    def list_imports(self, params: Params) -> Output:
+        table, now = params.get("TableArn"), self.clock.now()
+        page = self.paginate(
+            self._jobs, token=params.get("NextToken"), limit=params.get("PageSize", 10),
+            scope={"TableArn": table}, group=table, since=now - RETENTION,
+        )
+        summaries = [
+            job.summarize(job.progress.status(now), job.progress.end_time(now)) for job in page.items
+        ]
+        return {"ImportSummaryList": summaries, "NextToken": page.next_token}
+
+    def _check_table_free(self, name: str, now: datetime) -> None:
+        holder = self._tables.get(name)
+        if holder is not None and holder.progress.status(now) in (IMPORT.running, IMPORT.succeeded):
+            raise ResourceInUseException(f"Table already exists: {name}")
+
+    def _start(self, params: Params, now: datetime) -> TableImport:
+        name = params["TableCreationParameters"]["TableName"]
+        table_arn = self.arn(f"table/{name}")
+        ident = self._unused_id(now)
+        source = params["S3BucketSource"]
+        request = {**params, "S3BucketSource": {"S3BucketOwner": self.context.account_id, **source}}
+        job = TableImport(
+            id=ident, arn=f"{table_arn}/import/{ident}", key=self.new_key(now),
+            table_name=name, table_arn=table_arn, request=request,
+            log_group_arn=(
+                f"arn:{self.context.partition}:logs:{self.context.region}:"
+                f"{self.context.account_id}:log-group:/aws-dynamodb/imports:*"
+            ),
+            progress=Progress(IMPORT, started=now, due=self.due(IMPORT.key, now)),
+        )
+        self._jobs.add(job)
+        self._tables[name] = job
+        self._tokens.remember(params.get("ClientToken"), job, now)
+        return job
+
+    def _unused_id(self, now: datetime) -> str:
+        while True:  # 32 random bits per millisecond: a clash is rare, but must not merge jobs
+            ident = job_id(now, self.context.rng.getrandbits(32))
+            if self._jobs.get(ident) is None:
+                return ident

@@ -1,0 +1,55 @@
+"""Shared fixtures: a started mock, and boto3 clients whose every response is shape-checked."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.validate import validate_parameters
+
+import importmock.core.protocols
+from importmock import ImportMock, mock_imports
+
+# every handler output is checked against the model before it is sent
+importmock.core.protocols.CHECK_OUTPUTS = True
+
+
+def check_shape(operation_model: Any, response: dict[str, Any]) -> None:
+    """Fails unless `response` (a parsed boto3 response) fits the operation's output shape."""
+    body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    if operation_model.output_shape is not None:
+        validate_parameters(body, operation_model.output_shape)
+
+
+def _check_after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    if http_response.status_code < 300:
+        check_shape(model, parsed)
+
+
+@pytest.fixture
+def mock() -> Iterator[ImportMock]:
+    with mock_imports() as started:
+        yield started
+
+
+@pytest.fixture
+def make_client() -> Callable[..., Any]:
+    """boto3 clients whose successful responses are checked against the output shape."""
+
+    def make(service: str, region_name: str = "us-east-1", validate: bool = True, **kwargs: Any) -> Any:
+        config = Config(parameter_validation=validate, retries={"mode": "standard", "max_attempts": 1})
+        client = boto3.client(service, region_name=region_name, config=config, **kwargs)
+        client.meta.events.register("after-call.*.*", _check_after_call)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def assert_shape() -> Callable[[Any, str, dict[str, Any]], None]:
+    def check(client: Any, operation: str, response: dict[str, Any]) -> None:
+        check_shape(client.meta.service_model.operation_model(operation), response)
+
+    return check
