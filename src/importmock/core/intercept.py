@@ -1,9 +1,12 @@
 """Patches botocore.httpsession.URLLib3Session.send; the stack of active mocks.
 
 Every botocore client sends through that one method, so patching the class covers clients
-created before the mock started and sessions created before importmock was imported. The
-patch and the fake credentials are process-wide: they are put in place when the first mock
-starts and removed, exactly, when the last one stops; the innermost active mock answers.
+created before the mock started and sessions created before importmock was imported. A
+client created before the mock on a machine without credentials would fail to sign before
+it sends, so while a mock is active such a client signs with the fake credentials too.
+The patches and the fake credentials are process-wide: they are put in place when the
+first mock starts and removed, exactly, when the last one stops; the innermost active mock
+answers.
 """
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.credentials import Credentials
 from botocore.httpsession import URLLib3Session
+from botocore.signers import RequestSigner
 
 from importmock.core.protocols import HttpRequest, HttpResponse
 
@@ -38,6 +43,7 @@ _lock = threading.Lock()
 _stack: list[Responder] = []
 _saved_env: dict[str, str | None] = {}
 _original_send: Any = URLLib3Session.__dict__["send"]
+_original_auth: Any = RequestSigner.__dict__["get_auth_instance"]
 
 
 def activate(responder: Responder) -> None:
@@ -49,6 +55,7 @@ def activate(responder: Responder) -> None:
             for name, value in DEFAULT_REGION.items():
                 os.environ.setdefault(name, value)
             URLLib3Session.send = _send  # type: ignore[method-assign]
+            RequestSigner.get_auth_instance = _get_auth_instance  # type: ignore[method-assign]
         _stack.append(responder)
 
 
@@ -63,6 +70,8 @@ def deactivate(responder: Responder) -> None:
             return
         if URLLib3Session.__dict__.get("send") is _send:
             URLLib3Session.send = _original_send  # type: ignore[method-assign]
+        if RequestSigner.__dict__.get("get_auth_instance") is _get_auth_instance:
+            RequestSigner.get_auth_instance = _original_auth  # type: ignore[method-assign]
         for name, value in _saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -82,6 +91,14 @@ def _send(session: URLLib3Session, request: AWSPreparedRequest) -> AWSResponse:
         return _original_send(session, request)  # type: ignore[no-any-return]
     answer = responder.answer(http_request(request))
     return AWSResponse(request.url, answer.status, HeadersDict(answer.headers), _Body(answer.body))
+
+
+def _get_auth_instance(signer: RequestSigner, *args: Any, **kwargs: Any) -> Any:
+    if active() is not None and kwargs.get("request_credentials") is None and signer._credentials is None:
+        kwargs["request_credentials"] = Credentials(
+            FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
+        )
+    return _original_auth(signer, *args, **kwargs)
 
 
 def http_request(request: AWSPreparedRequest) -> HttpRequest:
