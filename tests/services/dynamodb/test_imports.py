@@ -290,23 +290,38 @@ def test_import_table_same_name_elsewhere_accepted(ddb, make_client, client_kwar
     assert second["ImportArn"] != first["ImportArn"]
 
 
-def test_import_table_same_client_token_and_request_returns_same_import(ddb):
-    first = start_import(ddb, ClientToken="once")
-
-    again = start_import(ddb, ClientToken="once")
+def test_import_table_same_client_token_and_request_returns_same_import(make_client):
+    with mock_imports(duration=None):
+        ddb = make_client("dynamodb")
+        first = start_import(ddb, ClientToken="once")
+        again = start_import(ddb, ClientToken="once")
+        listed = listed_arns(ddb)
 
     assert again["ImportArn"] == first["ImportArn"]
-    assert listed_arns(ddb) == [first["ImportArn"]]
+    assert again["TableId"] == first["TableId"]
+    assert listed == [first["ImportArn"]]
 
 
-def test_import_table_same_client_token_other_table_conflicts(ddb):
-    start_import(ddb, "Music", ClientToken="once")
-
-    with pytest.raises(ddb.exceptions.ImportConflictException) as excinfo:
-        start_import(ddb, "Films", ClientToken="once")
+def test_import_table_same_client_token_other_table_conflicts(make_client):
+    with mock_imports(duration=None):
+        ddb = make_client("dynamodb")
+        start_import(ddb, "Music", ClientToken="once")
+        with pytest.raises(ddb.exceptions.ImportConflictException) as excinfo:
+            start_import(ddb, "Films", ClientToken="once")
+        films = listed_arns(ddb, TableArn=f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Films")
 
     assert_error(excinfo, "ImportConflictException")
-    assert listed_arns(ddb, TableArn=f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Films") == []
+    assert films == []
+
+
+def test_import_table_replay_after_completion_rejected_as_table_exists(ddb):
+    # AWS consults the token only while the import runs; afterwards the table exists
+    start_import(ddb, ClientToken="once")
+
+    with pytest.raises(ddb.exceptions.ResourceInUseException) as excinfo:
+        start_import(ddb, ClientToken="once")
+
+    assert_error(excinfo, "ResourceInUseException")
 
 
 # DescribeImport and the life cycle
@@ -437,10 +452,11 @@ def test_describe_import_unknown_arn_not_found(ddb):
     [
         f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Music",
         f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Music/import/",
+        f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/x/import/01658528578619-c4d4e311",
         "x" * 40,
         "arn:aws:dynamodb",
     ],
-    ids=["table-arn", "no-id", "not-arn", "too-short"],
+    ids=["table-arn", "no-id", "short-table-name", "not-arn", "too-short"],
 )
 def test_describe_import_malformed_arn_rejected(raw, arn):
     with pytest.raises(ClientError) as excinfo:
