@@ -1,4 +1,5 @@
 """Shared fixtures: a started mock, and boto3 clients whose every response is shape-checked."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

@@ -1,4 +1,5 @@
 """importmock: an in-process mock of the AWS APIs that manage import and export jobs."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

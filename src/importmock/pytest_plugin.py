@@ -1,4 +1,5 @@
 """pytest plugin: the `importmock` fixture and the `importmock` marker that passes it options."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -11,8 +12,7 @@ from importmock.core.mock import ImportMock
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "importmock(**options): options for the importmock fixture "
-        "(account_id, duration, durations)",
+        "importmock(**options): options for the importmock fixture (account_id, duration, durations)",
     )
 
 

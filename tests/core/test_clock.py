@@ -1,4 +1,5 @@
 """The mock clock, and the job life cycle it drives."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,7 +9,9 @@ import pytest
 from importmock import Clock
 from importmock.core.lifecycle import Family, Progress
 
-FAMILY = Family("x:job", "PENDING", "RUNNING", "DONE", {"FAILED": ("Oops", "it failed"), "GONE": (None, None)})
+FAMILY = Family(
+    "x:job", "PENDING", "RUNNING", "DONE", {"FAILED": ("Oops", "it failed"), "GONE": (None, None)}
+)
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 

@@ -1,4 +1,5 @@
 """Interception at botocore's HTTP send: coverage, no network, exact restore."""
+
 from __future__ import annotations
 
 import subprocess
@@ -22,8 +23,12 @@ from importmock.core.errors import UnmockedRequest
 # that really leaves botocore fails fast with a connection error
 NO_RETRY = Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=1)
 EARLY_CLIENT = botocore.session.get_session().create_client(
-    "dynamodb", region_name="us-east-1", endpoint_url="http://127.0.0.1:9", config=NO_RETRY,
-    aws_access_key_id="early", aws_secret_access_key="early",
+    "dynamodb",
+    region_name="us-east-1",
+    endpoint_url="http://127.0.0.1:9",
+    config=NO_RETRY,
+    aws_access_key_id="early",
+    aws_secret_access_key="early",
 )
 
 

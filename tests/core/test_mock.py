@@ -1,4 +1,5 @@
 """ImportMock as decorator, context manager and start/stop; nesting; the environment."""
+
 from __future__ import annotations
 
 import asyncio
@@ -129,9 +130,7 @@ def test_mock_imports_testcase_stops_even_when_setup_fails() -> None:
         def test_nothing(self) -> None:
             pass
 
-    unittest.TextTestRunner(stream=io.StringIO()).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(Case)
-    )
+    unittest.TextTestRunner(stream=io.StringIO()).run(unittest.defaultTestLoader.loadTestsFromTestCase(Case))
     assert not patched()
 
 
@@ -198,9 +197,16 @@ def test_environment_has_fake_credentials_and_is_restored(monkeypatch: pytest.Mo
 
 def test_environment_restored_after_exception(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-    with pytest.raises(ZeroDivisionError), mock_imports():
-        assert os.environ["AWS_DEFAULT_REGION"] == "us-east-1"
-        _ = 1 / 0
+    seen: list[str] = []
+
+    def fail_inside() -> None:
+        with mock_imports():
+            seen.append(os.environ["AWS_DEFAULT_REGION"])
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fail_inside()
+    assert seen == ["us-east-1"]
     assert "AWS_DEFAULT_REGION" not in os.environ
     assert not patched()
 

@@ -1,4 +1,5 @@
 """NextTokens: opaque, tamper-evident, bound to their request; JobIndex traversal."""
+
 from __future__ import annotations
 
 import re

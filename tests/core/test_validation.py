@@ -1,4 +1,5 @@
 """Server-side reading of requests: types, constraints, and the errors' wire format."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,8 @@ TABLE = {
 def raw_call(mock, target: str, body: object, region: str = "us-east-1") -> tuple[int, dict]:
     """Sends a request the way a client that validates nothing would."""
     request = HttpRequest(
-        "POST", f"https://dynamodb.{region}.amazonaws.com/",
+        "POST",
+        f"https://dynamodb.{region}.amazonaws.com/",
         {
             "x-amz-target": f"DynamoDB_20120810.{target}",
             "authorization": f"AWS4-HMAC-SHA256 Credential=AKID/20260101/{region}/dynamodb/aws4_request, "
@@ -53,9 +55,13 @@ def test_list_imports_page_size_out_of_range_is_a_validation_error(mock, make_cl
 def test_violations_are_collected_with_nested_paths(mock, make_client) -> None:
     client = make_client("dynamodb", validate=False)
     table = {**TABLE, "TableName": "a b", "KeySchema": [{"AttributeName": "pk", "KeyType": "SORT"}]}
-    error = error_of(lambda: client.import_table(
-        S3BucketSource={"S3Bucket": "bucket"}, InputFormat="XML", TableCreationParameters=table,
-    ))
+    error = error_of(
+        lambda: client.import_table(
+            S3BucketSource={"S3Bucket": "bucket"},
+            InputFormat="XML",
+            TableCreationParameters=table,
+        )
+    )
     assert error["Message"] == (
         "3 validation errors detected: "
         "Value 'XML' at 'inputFormat' failed to satisfy constraint: Member must satisfy enum "
@@ -116,8 +122,11 @@ def test_timestamps_accept_epoch_numbers_and_iso_strings(mock) -> None:
     table = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
     now = mock.clock.now()
     for export_time in (now.timestamp() - 60, (now.replace(microsecond=0)).isoformat()):
-        status, body = raw_call(mock, "ExportTableToPointInTime",
-                                {"TableArn": table, "S3Bucket": "bucket", "ExportTime": export_time})
+        status, body = raw_call(
+            mock,
+            "ExportTableToPointInTime",
+            {"TableArn": table, "S3Bucket": "bucket", "ExportTime": export_time},
+        )
         assert status == 200, body
 
 

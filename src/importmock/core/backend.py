@@ -1,4 +1,5 @@
 """Backend base class, the @operation tag, the per-account/region store and JobIndex."""
+
 from __future__ import annotations
 
 import bisect
@@ -136,7 +137,7 @@ class Backend:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         tagged = {
-            getattr(member, "__aws_operation__"): name
+            member.__aws_operation__: name
             for name, member in vars(cls).items()
             if hasattr(member, "__aws_operation__")
         }
@@ -182,9 +183,7 @@ class Backend:
         after = None if token is None else self._open(token, bound, now)
         floor = (epoch_micros(since), -1) if since is not None else (-(2**63), -1)
         items, last = take_page(jobs.newest_first(after, group, floor), limit, keep)
-        next_token = None if last is None else self.context.tokens.issue(
-            last, bound, now, self.token_form
-        )
+        next_token = None if last is None else self.context.tokens.issue(last, bound, now, self.token_form)
         return Page(items, next_token)
 
     def _scope(self, scope: Mapping[str, object]) -> list[object]:

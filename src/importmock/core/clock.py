@@ -1,4 +1,5 @@
 """Clock: the mock's time, which drives job progress, token expiry and retention windows."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

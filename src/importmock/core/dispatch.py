@@ -4,6 +4,7 @@ The scope names the signing service and region, so the same routing serves botoc
 own requests in process and any SDK's requests over HTTP. Each Service's protocol then
 names the operation (X-Amz-Target for the JSON protocols, method and URI for REST-JSON).
 """
+
 from __future__ import annotations
 
 import re

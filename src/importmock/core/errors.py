@@ -1,4 +1,5 @@
 """Errors: AWS errors a handler raises, and the Python errors importmock raises in the test."""
+
 from __future__ import annotations
 
 from typing import Any, ClassVar

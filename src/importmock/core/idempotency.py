@@ -1,4 +1,5 @@
 """ClientTokens: the jobs created under idempotency tokens, for as long as AWS keeps them."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

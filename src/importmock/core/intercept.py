@@ -8,12 +8,13 @@ The patches and the fake credentials are process-wide: they are put in place whe
 first mock starts and removed, exactly, when the last one stops; the innermost active mock
 answers.
 """
+
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
-from typing import Any, Protocol
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol, cast
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 from botocore.credentials import Credentials
@@ -54,8 +55,8 @@ def activate(responder: Responder) -> None:
             os.environ.update(FAKE_CREDENTIALS)
             for name, value in DEFAULT_REGION.items():
                 os.environ.setdefault(name, value)
-            URLLib3Session.send = _send  # type: ignore[method-assign]
-            RequestSigner.get_auth_instance = _get_auth_instance  # type: ignore[method-assign]
+            URLLib3Session.send = _send  # type: ignore[method-assign, assignment]
+            RequestSigner.get_auth_instance = _get_auth_instance  # type: ignore[method-assign, assignment]
         _stack.append(responder)
 
 
@@ -90,11 +91,13 @@ def _send(session: URLLib3Session, request: AWSPreparedRequest) -> AWSResponse:
     if responder is None:  # someone patched over us; we pass through untouched
         return _original_send(session, request)  # type: ignore[no-any-return]
     answer = responder.answer(http_request(request))
-    return AWSResponse(request.url, answer.status, HeadersDict(answer.headers), _Body(answer.body))
+    headers = HeadersDict(answer.headers)  # case-insensitive, as urllib3's are
+    return AWSResponse(request.url, answer.status, headers, _Body(answer.body))  # type: ignore[arg-type]
 
 
 def _get_auth_instance(signer: RequestSigner, *args: Any, **kwargs: Any) -> Any:
-    if active() is not None and kwargs.get("request_credentials") is None and signer._credentials is None:
+    unsigned = getattr(signer, "_credentials", None) is None
+    if active() is not None and kwargs.get("request_credentials") is None and unsigned:
         kwargs["request_credentials"] = Credentials(
             FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
         )
@@ -103,20 +106,24 @@ def _get_auth_instance(signer: RequestSigner, *args: Any, **kwargs: Any) -> Any:
 
 def http_request(request: AWSPreparedRequest) -> HttpRequest:
     """botocore's prepared request as importmock's HttpRequest."""
-    body = request.body
-    if hasattr(body, "read"):
-        position = body.tell() if hasattr(body, "tell") else None
-        data = body.read()
-        if position is not None:
-            body.seek(position)  # botocore may rewind and resend it
-        body = data
-    if isinstance(body, str):
-        body = body.encode("utf-8")
     headers = {
         name.lower(): value.decode("utf-8") if isinstance(value, bytes) else str(value)
-        for name, value in request.headers.items()
+        for name, value in cast(Mapping[str, Any], request.headers).items()
     }
-    return HttpRequest(request.method, request.url, headers, body or b"")
+    return HttpRequest(request.method, request.url, headers, _body_bytes(request.body))
+
+
+def _body_bytes(body: object) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    position = body.tell()  # type: ignore[attr-defined]
+    data = body.read()  # type: ignore[attr-defined]
+    body.seek(position)  # type: ignore[attr-defined]  # botocore may rewind and resend it
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
 class _Body:

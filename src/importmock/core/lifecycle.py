@@ -1,4 +1,5 @@
 """Job life cycles: the statuses of a family, and one job's progress on the mock clock."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -73,8 +74,7 @@ class Progress:
         status = status or self.family.succeeded
         if status not in self.family.terminal:
             raise ValueError(
-                f"{self.family.key} jobs end in one of {', '.join(self.family.terminal)}; "
-                f"not {status!r}"
+                f"{self.family.key} jobs end in one of {', '.join(self.family.terminal)}; not {status!r}"
             )
         if self.is_over(now):
             raise ValueError(f"the job has already finished with status {self.status(now)}")

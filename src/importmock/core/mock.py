@@ -1,4 +1,5 @@
 """ImportMock: start/stop, with/async with, and the decorator (function, coroutine, class)."""
+
 from __future__ import annotations
 
 import functools
@@ -51,7 +52,7 @@ class ImportMock:
         if unknown:
             raise ValueError(f"unknown families {sorted(unknown)}; known: {sorted(FAMILIES)}")
         self.account_id = account_id
-        self._durations = {family: duration for family in FAMILIES} | dict(durations or {})
+        self._durations = dict.fromkeys(FAMILIES, duration) | dict(durations or {})
         for family, seconds in self._durations.items():
             if seconds is not None and seconds < 0:
                 raise ValueError(f"duration of {family} must be >= 0 or None, not {seconds}")
@@ -142,7 +143,7 @@ class ImportMock:
                 case.addCleanup(self.stop)
                 set_up(case)
 
-            cls.setUp = setUp  # type: ignore[method-assign]
+            cls.setUp = setUp  # type: ignore[method-assign, assignment]
             return cls
         for name in dir(cls):
             member = getattr(cls, name)

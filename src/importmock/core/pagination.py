@@ -6,6 +6,7 @@ read (no ARN, no count in clear), edited, used with other parameters, or carried
 mock, account, region or operation; and because it resumes by key, jobs created or deleted
 between pages are never skipped nor repeated.
 """
+
 from __future__ import annotations
 
 import base64
@@ -109,7 +110,7 @@ class PageTokens:
 
 
 def _xor(data: bytes, stream: bytes) -> bytes:
-    return bytes(a ^ b for a, b in zip(data, stream))
+    return bytes(a ^ b for a, b in zip(data, stream, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ Handlers take and return plain dicts named after the model's members; this layer
 them into the bytes AWS would send, by walking the operation's output shape (timestamps,
 blobs, wire names, members left out when None), and errors into the protocol's format.
 """
+
 from __future__ import annotations
 
 import base64
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 from botocore.validate import validate_parameters
 
 from importmock.core.errors import SerializationException, ServiceError
@@ -89,7 +90,8 @@ class JsonProtocol(Protocol):
 
     def error(self, model: ServiceModel, error: ServiceError, namespace: str) -> HttpResponse:
         shape = _error_shape(model, error.error_code)
-        key = "Message" if shape is not None and "Message" in shape.members else "message"
+        capital = isinstance(shape, StructureShape) and "Message" in shape.members
+        key = "Message" if capital else "message"
         key = error.message_key or key
         members = serialize(shape, error.members) if shape is not None else error.members
         document = {"__type": f"{namespace}#{error.error_code}", key: error.message, **members}
@@ -129,17 +131,17 @@ def _present(value: Any) -> Any:
 
 def serialize(shape: Shape, value: Any) -> Any:
     """`value` as the JSON the shape prescribes (members named by `serialization.name`)."""
-    kind = shape.type_name
-    if kind == "structure":
+    if isinstance(shape, StructureShape):
         return {
             member.serialization.get("name", name): serialize(member, value[name])
-            for name, member in shape.members.items()  # type: ignore[attr-defined]
+            for name, member in shape.members.items()
             if value.get(name) is not None
         }
-    if kind == "list":
-        return [serialize(shape.member, item) for item in value]  # type: ignore[attr-defined]
-    if kind == "map":
-        return {k: serialize(shape.value, v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if isinstance(shape, ListShape):
+        return [serialize(shape.member, item) for item in value]
+    if isinstance(shape, MapShape):
+        return {k: serialize(shape.value, v) for k, v in value.items()}
+    kind = shape.type_name
     if kind == "timestamp" and isinstance(value, datetime):
         return value.timestamp()
     if kind == "blob" and isinstance(value, bytes):
@@ -159,5 +161,3 @@ def _error_shape(model: ServiceModel, code: str) -> Shape | None:
         if shape.name == code or shape.metadata.get("error", {}).get("code") == code:
             return shape
     return None
-
-

@@ -1,4 +1,5 @@
 """Partitions of regions, read from botocore's own partition data."""
+
 from __future__ import annotations
 
 import functools

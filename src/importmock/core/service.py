@@ -1,4 +1,5 @@
 """Service: one AWS service's model, protocol, backends and validation rules."""
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """State: the backends of one mock per account and region, and the calls it answered."""
+
 from __future__ import annotations
 
 import random
@@ -55,7 +56,12 @@ class State:
         found = self._backends.get(key)
         if found is None:
             context = BackendContext(
-                account_id, region, self.clock, self._durations, self._rng, self._tokens,
+                account_id,
+                region,
+                self.clock,
+                self._durations,
+                self._rng,
+                self._tokens,
                 self._sequence,
             )
             found = self._backends[key] = cls(context)

@@ -1,4 +1,5 @@
 """The two types that cross the wire boundary: a request's parameters and a handler's output."""
+
 from __future__ import annotations
 
 from typing import Any, TypeAlias

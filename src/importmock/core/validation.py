@@ -6,6 +6,7 @@ SerializationException at once, and every constraint broken is collected into on
 validation error worded as AWS words it (``1 validation error detected: Value 'ab' at
 'tableName' failed to satisfy constraint: ...``).
 """
+
 from __future__ import annotations
 
 import base64
@@ -113,7 +114,7 @@ class ShapeReader:
         if not isinstance(value, str):
             raise _mismatch(value, "a string", path)
         self._size(shape, value, len(value), path, "length")
-        if (enum := shape.enum) and value not in enum:
+        if (enum := shape.metadata.get("enum")) and value not in enum:
             self._violate(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
         pattern = shape.metadata.get("pattern")
         if pattern and shape.name not in self._unenforced and not compiled(pattern).fullmatch(value):

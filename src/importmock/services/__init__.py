@@ -1,4 +1,5 @@
 """Every service importmock answers, and the job families they hold."""
+
 from __future__ import annotations
 
 from importmock.services.dynamodb import SERVICE as DYNAMODB

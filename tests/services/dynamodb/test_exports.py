@@ -109,7 +109,8 @@ def test_export_table_to_point_in_time_returns_in_progress_description(mock, ddb
     assert job["ExportStatus"] == "IN_PROGRESS"
     assert job["ExportFormat"] == "DYNAMODB_JSON"
     assert "ExportType" not in job
-    assert "EndTime" not in job
+    for member in ("EndTime", "ExportManifest", "ItemCount", "BilledSizeBytes"):
+        assert member not in job
     assert job["StartTime"] == T0
     assert job["TableArn"] == MUSIC
     assert job["S3Bucket"] == "export-bucket"
@@ -295,7 +296,8 @@ def test_describe_export_in_progress_until_duration_passes(make_client):
         job = describe(ddb, arn)
 
     assert job["ExportStatus"] == "IN_PROGRESS"
-    assert "EndTime" not in job
+    for member in ("EndTime", "ExportManifest", "ItemCount", "BilledSizeBytes"):
+        assert member not in job
 
 
 def test_describe_export_completed_after_duration(make_client):
@@ -381,6 +383,17 @@ def test_describe_export_unknown_arn_not_found(ddb):
         describe(ddb, UNKNOWN_ARN)
 
     assert_error(excinfo, "ExportNotFoundException")
+
+
+def test_describe_export_of_other_account_not_visible(ddb, make_client):
+    arn = start_export(ddb)["ExportArn"]
+    other = make_client("dynamodb", aws_access_key_id=OTHER_ACCOUNT, aws_secret_access_key="x")
+
+    with pytest.raises(ClientError) as excinfo:
+        describe(other, arn)
+
+    code = excinfo.value.response["Error"]["Code"]
+    assert code in {"AccessDeniedException", "ExportNotFoundException"}
 
 
 @pytest.mark.parametrize(

@@ -447,6 +447,17 @@ def test_describe_import_unknown_arn_not_found(ddb):
     assert_error(excinfo, "ImportNotFoundException")
 
 
+def test_describe_import_of_other_account_not_visible(ddb, make_client):
+    arn = start_import(ddb)["ImportArn"]
+    other = make_client("dynamodb", aws_access_key_id=OTHER_ACCOUNT, aws_secret_access_key="x")
+
+    with pytest.raises(ClientError) as excinfo:
+        describe(other, arn)
+
+    code = excinfo.value.response["Error"]["Code"]
+    assert code in {"AccessDeniedException", "ImportNotFoundException"}
+
+
 @pytest.mark.parametrize(
     "arn",
     [
@@ -568,6 +579,15 @@ def test_list_imports_tampered_token_rejected(ddb, where):
 
     with pytest.raises(ClientError) as excinfo:
         ddb.list_imports(PageSize=1, NextToken=flip(token, index))
+
+    assert_error(excinfo, "ValidationException")
+
+
+def test_list_imports_invented_token_rejected(ddb):
+    start_import(ddb)
+
+    with pytest.raises(ClientError) as excinfo:
+        ddb.list_imports(NextToken="0" * 112)
 
     assert_error(excinfo, "ValidationException")
 

@@ -1,4 +1,5 @@
 """Amazon DynamoDB: table imports and table exports."""
+
 from __future__ import annotations
 
 from importmock.core.service import Service

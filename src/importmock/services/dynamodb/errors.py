@@ -1,4 +1,5 @@
 """The errors DynamoDB's import and export operations send."""
+
 from __future__ import annotations
 
 from importmock.core.errors import ServiceError, ValidationException

@@ -1,4 +1,5 @@
 """DynamoDB table exports: ExportTableToPointInTime, DescribeExport, ListExports."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -114,9 +115,7 @@ class TableExports(Backend):
         self._check_table(params["TableArn"])
         export_time = self._check_times(params, now)
         if params.get("S3SseKmsKeyId") and params.get("S3SseAlgorithm") != "KMS":
-            raise ValidationException(
-                "Invalid Request: KMS Key Id is not supported for this encryption type"
-            )
+            raise ValidationException("Invalid Request: KMS Key Id is not supported for this encryption type")
         earlier = self._tokens.get(params.get("ClientToken"), now)
         if earlier is not None:
             if earlier.request != params:
@@ -139,15 +138,21 @@ class TableExports(Backend):
     def list_exports(self, params: Params) -> Output:
         table, now = params.get("TableArn"), self.clock.now()
         page = self.paginate(
-            self._jobs, token=params.get("NextToken"), limit=params.get("MaxResults", 10),
-            scope={"TableArn": table}, group=table, since=now - RETENTION,
+            self._jobs,
+            token=params.get("NextToken"),
+            limit=params.get("MaxResults", 10),
+            scope={"TableArn": table},
+            group=table,
+            since=now - RETENTION,
         )
         return {"ExportSummaries": [j.summarize(now) for j in page.items], "NextToken": page.next_token}
 
     def _check_table(self, arn: str) -> None:
         found = TABLE_ARN.fullmatch(arn)
         if found is None:
-            raise ValidationException("One or more parameter values were invalid: tableArn is not a valid ARN")
+            raise ValidationException(
+                "One or more parameter values were invalid: tableArn is not a valid ARN"
+            )
         if (found["account"], found["partition"]) != (self.context.account_id, self.context.partition):
             raise AccessDeniedException("Access is denied")
         if found["region"] != self.context.region:
@@ -183,8 +188,12 @@ class TableExports(Backend):
         while self._jobs.get(ident := job_id(now, self.context.rng.getrandbits(32))) is not None:
             pass  # 32 random bits per millisecond: a clash is rare, but must not merge jobs
         job = TableExport(
-            id=ident, arn=f"{params['TableArn']}/export/{ident}", key=self.new_key(now),
-            table_arn=params["TableArn"], export_time=export_time, request=params,
+            id=ident,
+            arn=f"{params['TableArn']}/export/{ident}",
+            key=self.new_key(now),
+            table_arn=params["TableArn"],
+            export_time=export_time,
+            request=params,
             progress=Progress(EXPORT, started=now, due=self.due(EXPORT.key, now)),
         )
         self._jobs.add(job)

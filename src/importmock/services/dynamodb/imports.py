@@ -1,4 +1,5 @@
 """DynamoDB table imports: ImportTable, DescribeImport, ListImports."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -131,8 +132,12 @@ class TableImports(Backend):
     def list_imports(self, params: Params) -> Output:
         table, now = params.get("TableArn"), self.clock.now()
         page = self.paginate(
-            self._jobs, token=params.get("NextToken"), limit=params.get("PageSize", 10),
-            scope={"TableArn": table}, group=table, since=now - RETENTION,
+            self._jobs,
+            token=params.get("NextToken"),
+            limit=params.get("PageSize", 10),
+            scope={"TableArn": table},
+            group=table,
+            since=now - RETENTION,
         )
         summaries = [
             job.summarize(job.progress.status(now), job.progress.end_time(now)) for job in page.items
@@ -151,8 +156,12 @@ class TableImports(Backend):
         source = params["S3BucketSource"]
         request = {**params, "S3BucketSource": {"S3BucketOwner": self.context.account_id, **source}}
         job = TableImport(
-            id=ident, arn=f"{table_arn}/import/{ident}", key=self.new_key(now),
-            table_name=name, table_arn=table_arn, request=request,
+            id=ident,
+            arn=f"{table_arn}/import/{ident}",
+            key=self.new_key(now),
+            table_name=name,
+            table_arn=table_arn,
+            request=request,
             log_group_arn=(
                 f"arn:{self.context.partition}:logs:{self.context.region}:"
                 f"{self.context.account_id}:log-group:/aws-dynamodb/imports:*"

@@ -1,11 +1,12 @@
 """Tables as imports and exports see them: ARNs, job ids, TableIds and table definitions."""
+
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Iterable
-from typing import NoReturn
 from datetime import datetime
+from typing import NoReturn
 
 from importmock.core.backend import BackendContext
 from importmock.core.clock import epoch_micros
@@ -64,17 +65,28 @@ def _check_billing(creation: Params, indexes: list[Params]) -> None:
     mode = creation.get("BillingMode", "PROVISIONED")
     throughput = creation.get("ProvisionedThroughput")
     if mode == "PROVISIONED" and throughput is None:
-        _invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
+        _invalid(
+            "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"
+        )
     if mode == "PAY_PER_REQUEST" and throughput is not None:
-        _invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+        _invalid(
+            "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified "
+            "when BillingMode is PAY_PER_REQUEST"
+        )
     if mode == "PROVISIONED" and creation.get("OnDemandThroughput"):
-        _invalid("MaxWriteRequestUnits for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.")
+        _invalid(
+            "MaxWriteRequestUnits for OnDemandThroughput cannot be specified "
+            "when table BillingMode is PROVISIONED."
+        )
     for index in indexes:
         name, given = index["IndexName"], index.get("ProvisionedThroughput") is not None
         if mode == "PROVISIONED" and not given:
             _invalid(f"ProvisionedThroughput is not specified for index: {name}")
         if mode == "PAY_PER_REQUEST" and given:
-            _invalid(f"ProvisionedThroughput should not be specified for index: {name} when BillingMode is PAY_PER_REQUEST")
+            _invalid(
+                f"ProvisionedThroughput should not be specified for index: {name} "
+                "when BillingMode is PAY_PER_REQUEST"
+            )
 
 
 def _check_key_schema(schema: list[Params]) -> None:
@@ -89,7 +101,8 @@ def _check_key_schema(schema: list[Params]) -> None:
         raise ValidationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
     if len(schema) == 2 and schema[0]["AttributeName"] == schema[1]["AttributeName"]:
         raise ValidationException(
-            "Invalid KeySchema: Both the Hash Key and the Range Key element in the KeySchema have the same name"
+            "Invalid KeySchema: Both the Hash Key and the Range Key element "
+            "in the KeySchema have the same name"
         )
 
 
