@@ -76,9 +76,7 @@ def flip(token, index):
 def iter_pages(client, operation, size_key, size, **params):
     """Pages of a listing: botocore's paginator when the client has one, else NextToken by hand."""
     if client.can_paginate(operation):
-        pages = client.get_paginator(operation).paginate(
-            PaginationConfig={"PageSize": size}, **params
-        )
+        pages = client.get_paginator(operation).paginate(PaginationConfig={"PageSize": size}, **params)
         yield from pages
         return
     call, token = getattr(client, operation), None
@@ -137,9 +135,7 @@ def test_export_table_to_point_in_time_start_time_is_mock_clock_now(mock, ddb):
     assert describe(ddb, job["ExportArn"])["StartTime"] == job["StartTime"]
 
 
-@pytest.mark.parametrize(
-    ("member", "value"), [("ExportType", "FULL_EXPORT"), ("ExportFormat", "ION")]
-)
+@pytest.mark.parametrize(("member", "value"), [("ExportType", "FULL_EXPORT"), ("ExportFormat", "ION")])
 def test_export_table_to_point_in_time_echoes_passed_options(ddb, member, value):
     assert start_export(ddb, **{member: value})[member] == value
 
@@ -370,7 +366,7 @@ def test_finish_export_with_status_outside_family_raises_value_error(make_client
 def test_finish_export_completed_by_clock_raises_value_error(mock, ddb):
     arn = start_export(ddb)["ExportArn"]
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="finished"):
         mock.finish(arn, status="FAILED")
 
     assert describe(ddb, arn)["ExportStatus"] == "COMPLETED"

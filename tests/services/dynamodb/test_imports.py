@@ -79,9 +79,7 @@ def flip(token, index):
 def iter_pages(client, operation, size_key, size, **params):
     """Pages of a listing: botocore's paginator when the client has one, else NextToken by hand."""
     if client.can_paginate(operation):
-        pages = client.get_paginator(operation).paginate(
-            PaginationConfig={"PageSize": size}, **params
-        )
+        pages = client.get_paginator(operation).paginate(PaginationConfig={"PageSize": size}, **params)
         yield from pages
         return
     call, token = getattr(client, operation), None
@@ -165,9 +163,7 @@ def test_import_table_arns_carry_partition_and_region(mock, make_client, region,
 
 
 def test_import_table_account_from_twelve_digit_access_key(mock, make_client):
-    client = make_client(
-        "dynamodb", aws_access_key_id=OTHER_ACCOUNT, aws_secret_access_key="secret"
-    )
+    client = make_client("dynamodb", aws_access_key_id=OTHER_ACCOUNT, aws_secret_access_key="secret")
     job = start_import(client)
 
     assert job["ImportArn"].startswith(f"arn:aws:dynamodb:us-east-1:{OTHER_ACCOUNT}:table/Music/")
@@ -201,9 +197,7 @@ def test_import_table_provisioned_with_throughput_accepted(ddb, billing):
 @pytest.mark.parametrize("input_format", ["DYNAMODB_JSON", "ION"])
 def test_import_table_csv_options_with_non_csv_format_rejected(ddb, input_format):
     with pytest.raises(ClientError) as excinfo:
-        start_import(
-            ddb, InputFormat=input_format, InputFormatOptions={"Csv": {"Delimiter": ","}}
-        )
+        start_import(ddb, InputFormat=input_format, InputFormatOptions={"Csv": {"Delimiter": ","}})
 
     assert_error(excinfo, "ValidationException")
 
@@ -422,7 +416,7 @@ def test_finish_already_finished_import_raises_value_error(make_client):
         ddb = make_client("dynamodb")
         arn = start_import(ddb)["ImportArn"]
         mock.finish(arn, status="FAILED")
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="finished"):
             mock.finish(arn)
         job = describe(ddb, arn)
 
@@ -432,7 +426,7 @@ def test_finish_already_finished_import_raises_value_error(make_client):
 def test_finish_import_completed_by_clock_raises_value_error(mock, ddb):
     arn = start_import(ddb)["ImportArn"]
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="finished"):
         mock.finish(arn, status="FAILED")
 
     assert describe(ddb, arn)["ImportStatus"] == "COMPLETED"
