@@ -23,7 +23,10 @@ with mock_imports(duration=300) as mock:  # an import takes five minutes of mock
     print("created:", job["ImportArn"], job["ImportStatus"])
 
     mock.clock.advance(300)
-    print("after 5 minutes:", ddb.describe_import(ImportArn=job["ImportArn"])["ImportTableDescription"]["ImportStatus"])
+    print(
+        "after 5 minutes:",
+        ddb.describe_import(ImportArn=job["ImportArn"])["ImportTableDescription"]["ImportStatus"],
+    )
 
     for summary in ddb.list_imports()["ImportSummaryList"]:
         print("listed:", summary["ImportArn"], summary["ImportStatus"])
