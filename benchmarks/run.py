@@ -289,7 +289,6 @@ def main() -> None:
         lst["moto 1000"], lst["moto 1000"] / lst["first 1000"], "(info)", None)
     rows.append(("ImportTable creation", f"{lst[f'create {big}']:,.0f}/s", f"@{big:,} imports",
                  "-", "(info)", None))
-    rows.append(("", "", "moto at N skipped: unpaginated, known to take seconds", "", "", None))
 
     header = ("measurement", "importmock", "comparison", "ratio", "budget", "result")
     cells = [header] + [(*r[:5], {True: "PASS", False: "FAIL", None: ""}[r[5]]) for r in rows]
@@ -299,7 +298,9 @@ def main() -> None:
         print(" | ".join(v.ljust(w) for v, w in zip(c, widths)).rstrip())
         if i == 0:
             print("-+-".join("-" * w for w in widths))
-    print(f"\nratios: vs hook/Stubber = importmock / other (lower is better); vs moto = moto / importmock "
+    print(f"\nmoto ListExports at {big:,} skipped: unpaginated, known to take seconds. "
+          f"moto answers DescribeImport itself (FAILED import: no S3 bucket), with fewer members.")
+    print(f"ratios: vs hook/Stubber = importmock / other (lower is better); vs moto = moto / importmock "
           f"(times faster). Total run time {time.perf_counter() - started:.0f} s.")
     sys.exit(0 if all(r[5] is not False for r in rows) else 1)
 

@@ -164,3 +164,82 @@ def test_every_input_pattern_of_our_operations_compiles() -> None:
 def test_java_patterns_translate(pattern: str, good: str, bad: str) -> None:
     assert compiled(pattern).fullmatch(good)
     assert not compiled(pattern).fullmatch(bad)
+
+
+SYNTHETIC = {
+    "Input": {
+        "type": "structure",
+        "required": ["Name"],
+        "members": {
+            "Name": {"shape": "Name"},
+            "Ratio": {"shape": "Ratio"},
+            "Flag": {"shape": "Flag"},
+            "Data": {"shape": "Data"},
+            "Tags": {"shape": "Tags"},
+            "Doc": {"shape": "Doc"},
+        },
+    },
+    "Name": {"type": "string", "min": 1},
+    "Ratio": {"type": "double", "min": 0, "max": 1},
+    "Flag": {"type": "boolean"},
+    "Data": {"type": "blob", "max": 3},
+    "Tags": {"type": "map", "key": {"shape": "Name"}, "value": {"shape": "Name"}, "max": 1},
+    "Doc": {"type": "structure", "members": {}, "document": True},
+}
+
+
+def read_synthetic(body: dict) -> dict:
+    from botocore.model import ShapeResolver
+
+    from importmock.core.errors import ValidationException
+    from importmock.core.validation import ShapeReader
+
+    shape = ShapeResolver(SYNTHETIC).get_shape_by_name("Input")
+    return ShapeReader().read(shape, body, ValidationException)
+
+
+def test_reader_converts_every_type() -> None:
+    params = read_synthetic({"Name": "n", "Ratio": 1, "Flag": False, "Data": "AAE=", "Tags": {"k": "v"}})
+    assert params == {"Name": "n", "Ratio": 1.0, "Flag": False, "Data": b"\x00\x01", "Tags": {"k": "v"}}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"Name": 3},
+        {"Name": "n", "Ratio": "high"},
+        {"Name": "n", "Ratio": True},
+        {"Name": "n", "Flag": "yes"},
+        {"Name": "n", "Data": "not base64!"},
+        {"Name": "n", "Data": 7},
+        {"Name": "n", "Tags": ["k"]},
+        {"Name": []},
+    ],
+)
+def test_reader_refuses_wrong_json_types(body: dict) -> None:
+    from importmock.core.errors import SerializationException
+
+    with pytest.raises(SerializationException):
+        read_synthetic(body)
+
+
+def test_reader_checks_ranges_and_sizes_of_every_type() -> None:
+    from importmock.core.errors import ValidationException
+
+    with pytest.raises(ValidationException) as caught:
+        read_synthetic({"Name": "", "Ratio": 1.5, "Data": "AAECAw==", "Tags": {"a": "b", "c": "d"}})
+    message = str(caught.value)
+    assert message.startswith("4 validation errors detected: ")
+    assert (
+        "Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1"
+        in message
+    )
+    assert (
+        "at 'ratio' failed to satisfy constraint: Member must have value less than or equal to 1" in message
+    )
+    assert (
+        "at 'data' failed to satisfy constraint: Member must have length less than or equal to 3" in message
+    )
+    assert (
+        "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 1" in message
+    )
