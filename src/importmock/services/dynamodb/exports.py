@@ -18,7 +18,7 @@ from importmock.services.dynamodb.errors import (
     TableNotFoundException,
     ValidationException,
 )
-from importmock.services.dynamodb.tables import TABLE_ARN, check_job_arn, job_id, table_id
+from importmock.services.dynamodb.tables import TABLE_ARN, check_job_arn, job_id, page_by_table, table_id
 
 EXPORT = Family(
     key="dynamodb:export",
@@ -28,7 +28,6 @@ EXPORT = Family(
     endings={"FAILED": ("InternalServerError", "An internal error occurred during the export.")},
 )
 RECOVERY_WINDOW = timedelta(days=35)  # point-in-time recovery reaches 35 days back
-RETENTION = timedelta(days=90)  # ListExports lists the exports of the past 90 days
 TOKEN_WINDOW = timedelta(hours=8)
 INCREMENTAL_MIN, INCREMENTAL_MAX = timedelta(minutes=15), timedelta(hours=24)
 
@@ -136,15 +135,7 @@ class TableExports(Backend):
 
     @operation("ListExports")
     def list_exports(self, params: Params) -> Output:
-        table, now = params.get("TableArn"), self.clock.now()
-        page = self.paginate(
-            self._jobs,
-            token=params.get("NextToken"),
-            limit=params.get("MaxResults", 10),
-            scope={"TableArn": table},
-            group=table,
-            since=now - RETENTION,
-        )
+        now, page = self.clock.now(), page_by_table(self, self._jobs, params, params.get("MaxResults", 10))
         return {"ExportSummaries": [j.summarize(now) for j in page.items], "NextToken": page.next_token}
 
     def _check_table(self, arn: str) -> None:

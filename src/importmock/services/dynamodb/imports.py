@@ -16,7 +16,13 @@ from importmock.services.dynamodb.errors import (
     ResourceInUseException,
     ValidationException,
 )
-from importmock.services.dynamodb.tables import check_definition, check_job_arn, job_id, table_id
+from importmock.services.dynamodb.tables import (
+    check_definition,
+    check_job_arn,
+    job_id,
+    page_by_table,
+    table_id,
+)
 
 IMPORT = Family(
     key="dynamodb:import",
@@ -28,7 +34,6 @@ IMPORT = Family(
         "CANCELLED": (None, None),
     },
 )
-RETENTION = timedelta(days=90)  # ListImports lists the imports of the past 90 days
 TOKEN_WINDOW = timedelta(hours=8)  # how long AWS remembers a ClientToken
 
 
@@ -130,15 +135,7 @@ class TableImports(Backend):
 
     @operation("ListImports")
     def list_imports(self, params: Params) -> Output:
-        table, now = params.get("TableArn"), self.clock.now()
-        page = self.paginate(
-            self._jobs,
-            token=params.get("NextToken"),
-            limit=params.get("PageSize", 10),
-            scope={"TableArn": table},
-            group=table,
-            since=now - RETENTION,
-        )
+        now, page = self.clock.now(), page_by_table(self, self._jobs, params, params.get("PageSize", 10))
         summaries = [
             job.summarize(job.progress.status(now), job.progress.end_time(now)) for job in page.items
         ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
-from typing import NoReturn
+from datetime import datetime, timedelta
+from typing import NoReturn, TypeVar
 
-from importmock.core.backend import BackendContext
+from importmock.core.backend import Backend, BackendContext, Job, JobIndex
 from importmock.core.clock import epoch_micros
 from importmock.core.errors import ServiceError
+from importmock.core.pagination import Page
 from importmock.core.types import Params
 from importmock.services.dynamodb.errors import AccessDeniedException, ValidationException
 
@@ -19,6 +20,8 @@ _SCOPE = r"arn:(?P<partition>[\w-]+):dynamodb:(?P<region>[\w-]+):(?P<account>\d{
 TABLE_ARN = re.compile(rf"{_SCOPE}:table/(?P<table>{_NAME})")
 JOB_ARN = re.compile(rf"{_SCOPE}:table/(?P<table>{_NAME})/(?P<kind>import|export)/\d{{14}}-[0-9a-f]{{8}}")
 MAX_INDEXES = 20
+RETENTION = timedelta(days=90)  # ListImports and ListExports list the jobs of the past 90 days
+J = TypeVar("J", bound=Job)
 
 
 def job_id(started: datetime, random_bits: int) -> str:
@@ -44,6 +47,19 @@ def check_job_arn(arn: str, kind: str, context: BackendContext, missing: type[Se
         raise AccessDeniedException("Access is denied")
     if found["region"] != context.region:
         raise missing(f"{kind.title()} not found: Invalid {kind} arn")
+
+
+def page_by_table(backend: Backend, jobs: JobIndex[J], params: Params, limit: int) -> Page[J]:
+    """A page of ListImports or ListExports: newest first, of one table if TableArn is given."""
+    table = params.get("TableArn")
+    return backend.paginate(
+        jobs,
+        token=params.get("NextToken"),
+        limit=limit,
+        scope={"TableArn": table},
+        group=table,
+        since=backend.clock.now() - RETENTION,
+    )
 
 
 def check_definition(creation: Params) -> None:
