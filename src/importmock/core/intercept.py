@@ -105,12 +105,17 @@ def _get_auth_instance(signer: RequestSigner, *args: Any, **kwargs: Any) -> Any:
 
 
 def http_request(request: AWSPreparedRequest) -> HttpRequest:
-    """botocore's prepared request as importmock's HttpRequest."""
-    headers = {
-        name.lower(): value.decode("utf-8") if isinstance(value, bytes) else str(value)
-        for name, value in cast(Mapping[str, Any], request.headers).items()
-    }
-    return HttpRequest(request.method, request.url, headers, _body_bytes(request.body))
+    """botocore's prepared request as importmock's HttpRequest.
+
+    botocore's HeadersDict already looks names up case-insensitively, so it is viewed
+    rather than copied on every call.
+    """
+    return HttpRequest(
+        request.method,
+        request.url,
+        _Headers(cast(Mapping[str, Any], request.headers)),
+        _body_bytes(request.body),
+    )
 
 
 def _body_bytes(body: object) -> bytes:
@@ -124,6 +129,25 @@ def _body_bytes(body: object) -> bytes:
     data = body.read()  # type: ignore[attr-defined]
     body.seek(position)  # type: ignore[attr-defined]  # botocore may rewind and resend it
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+class _Headers(Mapping[str, str]):
+    """A str view of botocore's headers, whose values may be bytes (Authorization is)."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, name: str) -> str:
+        value = self._raw[name]
+        return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 class _Body:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
+import random
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,8 @@ from botocore.validate import validate_parameters
 from importmock.core.errors import SerializationException, ServiceError
 from importmock.core.types import Output
 
+_ids = random.Random()  # request ids need to be unique, not secret
+
 # Tests switch this on: every handler output is then checked against the output shape by
 # botocore's own validator before it is sent, so a handler cannot drift from the model.
 CHECK_OUTPUTS = False
@@ -31,7 +33,7 @@ CHECK_OUTPUTS = False
 class HttpRequest:
     """A request as it reached importmock, whether from botocore or over HTTP.
 
-    `headers` keys are lowercase.
+    `headers` is looked up by lowercase name (case-insensitively).
     """
 
     method: str
@@ -101,7 +103,7 @@ class JsonProtocol(Protocol):
         version = model.metadata.get("jsonVersion", "1.0")
         headers = {
             "content-type": f"application/x-amz-json-{version}",
-            "x-amzn-requestid": str(uuid.uuid4()),
+            "x-amzn-requestid": f"{_ids.getrandbits(128):032x}",
         }
         return HttpResponse(status, headers, json.dumps(document, separators=(",", ":")).encode())
 
@@ -131,22 +133,60 @@ def _present(value: Any) -> Any:
 
 def serialize(shape: Shape, value: Any) -> Any:
     """`value` as the JSON the shape prescribes (members named by `serialization.name`)."""
+    writer = _writer(shape)
+    return value if writer is None else writer(value)
+
+
+Writer = Callable[[Any], Any]
+
+
+def _writer(shape: Shape) -> Writer | None:
+    """A function that writes values of `shape`, built once per shape (None: as they are).
+
+    Walking botocore's shape objects on every response would repeat the same lookups;
+    a writer holds what they say, so a response costs one pass over its own data.
+    """
+    entry = _WRITERS.get(id(shape))
+    if entry is None or entry[1] is not shape:
+        entry = _WRITERS[id(shape)] = (_build_writer(shape), shape)
+    return entry[0]
+
+
+def _build_writer(shape: Shape) -> Writer | None:
     if isinstance(shape, StructureShape):
-        return {
-            member.serialization.get("name", name): serialize(member, value[name])
+        members = [
+            (name, member.serialization.get("name", name), _late(member))
             for name, member in shape.members.items()
-            if value.get(name) is not None
+        ]
+        return lambda value: {
+            wire: item if write is None else write(item)
+            for name, wire, write in members
+            if (item := value.get(name)) is not None
         }
     if isinstance(shape, ListShape):
-        return [serialize(shape.member, item) for item in value]
+        item_writer = _late(shape.member)
+        return None if item_writer is None else (lambda value: [item_writer(v) for v in value])
     if isinstance(shape, MapShape):
-        return {k: serialize(shape.value, v) for k, v in value.items()}
-    kind = shape.type_name
-    if kind == "timestamp" and isinstance(value, datetime):
-        return value.timestamp()
-    if kind == "blob" and isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    return value
+        value_writer = _late(shape.value)
+        return (
+            None if value_writer is None else (lambda value: {k: value_writer(v) for k, v in value.items()})
+        )
+    if shape.type_name == "timestamp":
+        return lambda value: value.timestamp() if isinstance(value, datetime) else value
+    if shape.type_name == "blob":
+        return lambda value: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+    return None
+
+
+def _late(shape: Shape) -> Writer | None:
+    """The writer of a member: direct for scalars; containers are looked up when called, so
+    building a writer never descends into (possibly recursive) nested shapes."""
+    if shape.type_name in ("structure", "list", "map"):
+        return lambda value: serialize(shape, value)
+    return _writer(shape)
+
+
+_WRITERS: dict[int, tuple[Writer | None, Shape]] = {}  # the shape is kept, so its id stays its own
 
 
 def error_status(shape: Shape | None, error: ServiceError) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ def job_id(started: datetime, random_bits: int) -> str:
     return f"{epoch_micros(started) // 1000:014d}-{random_bits:08x}"
 
 
+@functools.lru_cache(maxsize=4096)
 def table_id(table_arn: str) -> str:
     """The TableId of a table: stable per ARN, so imports and exports of it agree."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, table_arn))
