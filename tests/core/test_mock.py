@@ -152,6 +152,15 @@ def test_start_resets_state() -> None:
         assert list_imports() == []
 
 
+def test_clock_held_before_start_drives_the_jobs() -> None:
+    mock = mock_imports(duration=60)
+    clock = mock.clock
+    with mock:
+        import_one()
+        clock.advance(60)
+        assert list_imports()[0]["ImportStatus"] == "COMPLETED"
+
+
 def test_nested_starts_of_one_mock_keep_state() -> None:
     with mock_imports() as mock:
         import_one()
@@ -216,7 +225,9 @@ def test_environment_restored_after_exception(monkeypatch: pytest.MonkeyPatch) -
     [
         ({"account_id": "12345"}, "12 digits"),
         ({"durations": {"dynamodb:imports": 1}}, "unknown families"),
-        ({"duration": -1}, ">= 0"),
+        ({"duration": -1}, "must be 0 to"),
+        ({"duration": float("nan")}, "must be 0 to"),
+        ({"durations": {"dynamodb:export": float("inf")}}, "must be 0 to"),
     ],
 )
 def test_mock_imports_rejects_bad_options(options: dict[str, object], message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
@@ -89,7 +90,9 @@ def test_wrong_json_type_is_a_serialization_exception(mock) -> None:
     assert "pageSize" in body["Message"]
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"[1, 2]", b"\xff\xfe", b"[" * 100_000, b'{"MaxResults": NaN}', b'{"A": Infinity}']
+)
 def test_unreadable_body_is_a_serialization_exception(mock, body: bytes) -> None:
     status, document = raw_call(mock, "ListExports", body)
     assert (status, document["__type"].rpartition("#")[2]) == (400, "SerializationException")
@@ -121,7 +124,10 @@ def test_modeled_exception_classes_catch_errors(mock, make_client) -> None:
 def test_timestamps_accept_epoch_numbers_and_iso_strings(mock) -> None:
     table = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
     now = mock.clock.now()
-    for export_time in (now.timestamp() - 60, (now.replace(microsecond=0)).isoformat()):
+    for export_time in (
+        now.timestamp() - 600,
+        (now.replace(microsecond=0) - timedelta(minutes=6)).isoformat(),
+    ):
         status, body = raw_call(
             mock,
             "ExportTableToPointInTime",
@@ -242,4 +248,32 @@ def test_reader_checks_ranges_and_sizes_of_every_type() -> None:
     )
     assert (
         "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 1" in message
+    )
+
+
+def test_oversize_value_is_refused_by_length_without_running_its_pattern(mock, make_client) -> None:
+    # S3Bucket's pattern backtracks for minutes on a long value that ends badly
+    client = make_client("dynamodb", validate=False)
+    error = error_of(
+        lambda: client.export_table_to_point_in_time(
+            TableArn="arn:aws:dynamodb:us-east-1:123456789012:table/orders", S3Bucket="a" * 4000 + "!"
+        )
+    )
+    assert error["Message"].endswith("Member must have length less than or equal to 255")
+    assert error["Message"].startswith("1 validation error detected")
+
+
+@pytest.mark.parametrize("token", ["A" * 120, "0" * 176, "0" * 2048])
+def test_overlong_tokens_are_validation_errors(mock, make_client, token: str) -> None:
+    client = make_client("dynamodb", validate=False)
+    for call in (lambda: client.list_exports(NextToken=token), lambda: client.list_imports(NextToken=token)):
+        assert error_of(call)["Code"] == "ValidationException"
+    assert [c.error for c in mock.calls] == ["ValidationException"] * 2
+
+
+def test_bad_token_message_copies_aws(mock, make_client) -> None:
+    client = make_client("dynamodb")
+    token = "0" * 112
+    assert error_of(lambda: client.list_imports(NextToken=token))["Message"] == (
+        f"Invalid Request: Provided nextToken is invalid: {token}"
     )

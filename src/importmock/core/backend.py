@@ -133,6 +133,7 @@ class Backend:
     token_form: ClassVar[TokenForm] = TokenForm()
     token_max_age: ClassVar[timedelta | None] = None
     invalid_token: ClassVar[type[ServiceError]] = ValidationException
+    invalid_token_message: ClassVar[str] = "Invalid NextToken: {token}"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -194,4 +195,5 @@ class Backend:
         try:
             return self.context.tokens.open(token, bound, now, self.token_form, self.token_max_age)
         except InvalidToken:
-            raise self.invalid_token(f"Invalid NextToken: {token[:64]}") from None
+            message = self.invalid_token_message.format(token=token[:1024])
+            raise self.invalid_token(message) from None

@@ -31,6 +31,8 @@ class Clock:
         step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
         if step < timedelta(0):
             raise ValueError(f"the clock only moves forward; got {step}")
+        if step > LATEST - self._now:
+            raise ValueError(f"the clock reaches only {LATEST:%Y-%m-%d}")
         self._now += step
         return self._now
 
@@ -46,6 +48,8 @@ class Clock:
 def _aware(when: datetime) -> datetime:
     if when.tzinfo is None or when.utcoffset() is None:
         raise ValueError(f"the clock needs a timezone-aware datetime; got {when!r}")
+    if not EARLIEST <= when < LATEST:
+        raise ValueError(f"the clock covers {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}; got {when}")
     return when.astimezone(timezone.utc)
 
 
@@ -55,3 +59,5 @@ def epoch_micros(when: datetime) -> int:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# AWS ids hold epoch milliseconds in 14 digits, and retention windows reach 90 days back
+EARLIEST, LATEST = datetime(1970, 4, 1, tzinfo=timezone.utc), datetime(4999, 1, 1, tzinfo=timezone.utc)

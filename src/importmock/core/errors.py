@@ -38,12 +38,6 @@ class SerializationException(ServiceError):
     message_key = "Message"
 
 
-class InternalServerError(ServiceError):
-    """importmock itself failed; sent as AWS's 500 so the client sees a service fault."""
-
-    status = 500
-
-
 class NotImplementedOperation(NotImplementedError):
     """A request for an operation importmock does not answer, raised in the caller.
 

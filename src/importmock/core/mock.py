@@ -8,6 +8,7 @@ import re
 import threading
 import unittest
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any, TypeVar, cast, overload
 
@@ -20,6 +21,7 @@ from importmock.core.state import Call, State
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
+_LONGEST = 100 * 365 * 86400.0  # a century of mock time is enough for any job
 
 
 class ImportMock:
@@ -54,12 +56,13 @@ class ImportMock:
         self.account_id = account_id
         self._durations = dict.fromkeys(FAMILIES, duration) | dict(durations or {})
         for family, seconds in self._durations.items():
-            if seconds is not None and seconds < 0:
-                raise ValueError(f"duration of {family} must be >= 0 or None, not {seconds}")
+            if seconds is not None and not 0 <= seconds <= _LONGEST:
+                raise ValueError(f"duration of {family} must be 0 to {_LONGEST:.0f} seconds or None")
         self._dispatcher = Dispatcher(SERVICES)
         self._lock = threading.RLock()
         self._depth = 0
-        self._state = State(self._durations)
+        self._clock = Clock()  # one object for the mock's life, so a test may hold on to it
+        self._state = State(self._durations, self._clock)
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -68,7 +71,7 @@ class ImportMock:
         with self._lock:
             self._depth += 1
             if self._depth == 1:
-                self._state = State(self._durations)
+                self._fresh_state()
                 intercept.activate(self)
         return self
 
@@ -191,7 +194,11 @@ class ImportMock:
     def reset(self) -> None:
         """Forgets every job and call, and sets the clock back to the real time."""
         with self._lock:
-            self._state = State(self._durations)
+            self._fresh_state()
+
+    def _fresh_state(self) -> None:
+        self._clock.set(datetime.now(timezone.utc))
+        self._state = State(self._durations, self._clock)
 
     # -- answering --------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ Key = tuple[int, int]  # (start time in epoch microseconds, creation sequence nu
 
 _PLAIN = struct.Struct(">qqq")  # issued at, key
 _TAG_SIZE = 16
+_MAX_PLAIN = 64  # one blake2b digest of keystream
 
 
 class InvalidToken(ValueError):
@@ -86,8 +87,8 @@ class PageTokens:
     ) -> Key:
         """Returns the resume key of `token`, or raises InvalidToken."""
         raw = form.decode(token)
-        if len(raw) < _TAG_SIZE + _PLAIN.size:
-            raise InvalidToken("too short")
+        if not _TAG_SIZE + _PLAIN.size <= len(raw) <= _TAG_SIZE + _MAX_PLAIN:
+            raise InvalidToken("not a token's length")
         tag, sealed = raw[:_TAG_SIZE], raw[_TAG_SIZE:]
         plain = _xor(sealed, self._keystream(tag, len(sealed)))
         if not hmac.compare_digest(tag, self._tag(plain, scope)):

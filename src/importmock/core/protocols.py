@@ -78,8 +78,8 @@ class JsonProtocol(Protocol):
 
     def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
         try:
-            body = json.loads(request.body) if request.body.strip() else {}
-        except (ValueError, UnicodeDecodeError):
+            body = json.loads(request.body, parse_constant=_refuse) if request.body.strip() else {}
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             raise SerializationException("The request body is not valid JSON") from None
         if not isinstance(body, dict):
             raise SerializationException("The request body must be a JSON object")
@@ -106,6 +106,10 @@ class JsonProtocol(Protocol):
             "x-amzn-requestid": f"{_ids.getrandbits(128):032x}",
         }
         return HttpResponse(status, headers, json.dumps(document, separators=(",", ":")).encode())
+
+
+def _refuse(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")  # json.loads would accept NaN and Infinity
 
 
 def protocol_for(model: ServiceModel) -> Protocol:

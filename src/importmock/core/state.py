@@ -40,8 +40,8 @@ class Call:
 class State:
     """Everything one mock holds: a clock, a secret, and backends created on first use."""
 
-    def __init__(self, durations: Mapping[str, float | None]) -> None:
-        self.clock = Clock()
+    def __init__(self, durations: Mapping[str, float | None], clock: Clock) -> None:
+        self.clock = clock
         self.calls: list[Call] = []
         self._durations = durations
         self._rng = random.Random(secrets.randbits(64))

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
+from botocore.utils import parse_timestamp
 
 from importmock.core.errors import SerializationException, ServiceError
 
@@ -113,7 +114,8 @@ class ShapeReader:
     def _string(self, shape: Shape, value: Any, path: str) -> str:
         if not isinstance(value, str):
             raise _mismatch(value, "a string", path)
-        self._size(shape, value, len(value), path, "length")
+        if not self._size(shape, value, len(value), path, "length"):
+            return value  # a pattern on an oversize value could backtrack for minutes
         if (enum := shape.metadata.get("enum")) and value not in enum:
             self._violate(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
         pattern = shape.metadata.get("pattern")
@@ -147,7 +149,7 @@ class ShapeReader:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return datetime.fromtimestamp(value, timezone.utc)
             if isinstance(value, str):
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                parsed = parse_timestamp(value)
                 return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
         except (ValueError, OverflowError, OSError):
             pass
@@ -166,12 +168,16 @@ class ShapeReader:
     def _scalar(self, shape: Shape, value: Any, path: str) -> Any:
         return value  # document and other untyped members pass as they are
 
-    def _size(self, shape: Shape, value: Any, size: float, path: str, what: str) -> None:
+    def _size(self, shape: Shape, value: Any, size: float, path: str, what: str) -> bool:
+        """Records a size out of the shape's range; returns whether the size was in it."""
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
         if low is not None and size < low:
             self._violate(value, path, f"Member must have {what} greater than or equal to {low}")
+            return False
         if high is not None and size > high:
             self._violate(value, path, f"Member must have {what} less than or equal to {high}")
+            return False
+        return True
 
     def _violate(self, value: Any, path: str, constraint: str) -> None:
         shown = "null" if value is None else f"'{_show(value)}'"

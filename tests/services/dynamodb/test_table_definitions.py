@@ -77,19 +77,33 @@ def import_table(client, definition):
             "in the KeySchema have the same name",
         ),
         (
-            table(KeySchema=[HASH, RANGE, RANGE]),
-            "1 validation error detected: Value at 'keySchema' failed to satisfy constraint: "
+            table(AttributeDefinitions=[PK, SK], KeySchema=[HASH, RANGE, RANGE]),
+            "1 validation error detected: Value '[{'AttributeName': 'pk', 'KeyType': 'HASH'}, "
+            "{'AttributeName': 'sk', 'KeyType': 'RANGE'}, {'AttributeName': 'sk', 'KeyType': 'RANGE'}]' "
+            "at 'tableCreationParameters.keySchema' failed to satisfy constraint: "
             "Member must have length less than or equal to 2",
         ),
         (
             table(KeySchema=[HASH, RANGE]),
+            "Invalid KeySchema: Some index key attribute have no definition",
+        ),
+        (
+            table(AttributeDefinitions=[PK, SK]),
+            INVALID + "Number of attributes in KeySchema does not exactly match number of "
+            "attributes defined in AttributeDefinitions",
+        ),
+        (
+            table(AttributeDefinitions=[PK], GlobalSecondaryIndexes=[index()]),
             INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
             "Keys: [sk], AttributeDefinitions: [pk]",
         ),
         (
-            table(AttributeDefinitions=[PK, SK]),
-            INVALID
-            + "Some AttributeDefinitions are not used. AttributeDefinitions: [pk, sk], keys used: [pk]",
+            table(
+                AttributeDefinitions=[PK, SK, {"AttributeName": "extra", "AttributeType": "S"}],
+                GlobalSecondaryIndexes=[index()],
+            ),
+            INVALID + "Some AttributeDefinitions are not used. AttributeDefinitions: [extra, pk, sk], "
+            "keys used: [pk, sk]",
         ),
         (table(GlobalSecondaryIndexes=[]), INVALID + "List of GlobalSecondaryIndexes is empty"),
         (

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from importmock.core.backend import Backend, BackendContext, JobIndex, operation
-from importmock.core.idempotency import ClientTokens
+from importmock.core.backend import operation
 from importmock.core.lifecycle import Family, Progress
 from importmock.core.pagination import Key
 from importmock.core.types import Output, Params
@@ -18,7 +17,7 @@ from importmock.services.dynamodb.errors import (
     TableNotFoundException,
     ValidationException,
 )
-from importmock.services.dynamodb.tables import TABLE_ARN, check_job_arn, job_id, page_by_table, table_id
+from importmock.services.dynamodb.tables import TABLE_ARN, TableJobs, invented_item_count, table_id
 
 EXPORT = Family(
     key="dynamodb:export",
@@ -28,7 +27,7 @@ EXPORT = Family(
     endings={"FAILED": ("InternalServerError", "An internal error occurred during the export.")},
 )
 RECOVERY_WINDOW = timedelta(days=35)  # point-in-time recovery reaches 35 days back
-TOKEN_WINDOW = timedelta(hours=8)
+RESTORE_LAG = timedelta(minutes=5)  # and the last 5 minutes are not restorable yet
 INCREMENTAL_MIN, INCREMENTAL_MAX = timedelta(minutes=15), timedelta(hours=24)
 
 
@@ -46,7 +45,7 @@ class TableExport:
         status = EXPORT.initial if created else self.progress.status(now)
         ended = not created and self.progress.is_over(now)
         completed = status == EXPORT.succeeded
-        items = 1 + int(self.id[-8:], 16) % 5000 if completed else None
+        items = invented_item_count(self.id) if completed else None
         prefix = self.request.get("S3Prefix", "").strip("/")
         manifest = f"AWSDynamoDB/{self.id}/manifest-summary.json"
         return {
@@ -88,7 +87,7 @@ class TableExport:
         }
 
 
-class TableExports(Backend):
+class TableExports(TableJobs[TableExport]):
     """Export jobs of one account and region.
 
     A job is IN_PROGRESS until its family's duration has passed on the mock's clock, then
@@ -98,15 +97,8 @@ class TableExports(Backend):
     """
 
     families = (EXPORT,)
-    arn_service = "dynamodb"
-
-    def __init__(self, context: BackendContext) -> None:
-        super().__init__(context)
-        self._jobs: JobIndex[TableExport] = JobIndex(group=lambda job: job.table_arn)
-        self._tokens: ClientTokens[TableExport] = ClientTokens(TOKEN_WINDOW)
-
-    def find_job(self, ref: str) -> TableExport | None:
-        return self._jobs.get(ref)
+    kind, not_found = "export", ExportNotFoundException
+    not_found_message = "Export not found: Export not found: {arn}"  # AWS says it twice
 
     @operation("ExportTableToPointInTime")
     def export_table_to_point_in_time(self, params: Params) -> Output:
@@ -127,19 +119,18 @@ class TableExports(Backend):
 
     @operation("DescribeExport")
     def describe_export(self, params: Params) -> Output:
-        arn = params["ExportArn"]
-        check_job_arn(arn, "export", self.context, ExportNotFoundException)
-        if (job := self._jobs.get(arn)) is None:
-            raise ExportNotFoundException(f"Export not found: Export not found: {arn}")
+        job = self.job_of_arn(params["ExportArn"])
         return {"ExportDescription": job.describe(self.clock.now())}
 
     @operation("ListExports")
     def list_exports(self, params: Params) -> Output:
-        now, page = self.clock.now(), page_by_table(self, self._jobs, params, params.get("MaxResults", 10))
+        now, page = self.clock.now(), self.page(params, params.get("MaxResults", 10))
         return {"ExportSummaries": [j.summarize(now) for j in page.items], "NextToken": page.next_token}
 
     def _check_table(self, arn: str) -> None:
-        found = TABLE_ARN.fullmatch(arn)
+        found = TABLE_ARN.match(arn)
+        if found is not None and found.end() < len(arn):  # an index's or a stream's ARN
+            raise ValidationException("Invalid Request: Table ARN is invalid.")
         if found is None:
             raise ValidationException(
                 "One or more parameter values were invalid: tableArn is not a valid ARN"
@@ -173,11 +164,14 @@ class TableExports(Backend):
         export_time: datetime = params.get("ExportTime", now)
         if not now - RECOVERY_WINDOW <= export_time <= now:
             raise InvalidExportTimeException("Export Time is invalid")
+        if "ExportTime" in params and export_time > now - RESTORE_LAG:
+            raise InvalidExportTimeException(
+                "Point in Time Recovery is not available for specified export time"
+            )
         return export_time
 
     def _start(self, params: Params, export_time: datetime | None, now: datetime) -> TableExport:
-        while self._jobs.get(ident := job_id(now, self.context.rng.getrandbits(32))) is not None:
-            pass  # 32 random bits per millisecond: a clash is rare, but must not merge jobs
+        ident = self.new_id(now)
         job = TableExport(
             id=ident,
             arn=f"{params['TableArn']}/export/{ident}",

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from importmock.core.backend import Backend, BackendContext, JobIndex, operation
-from importmock.core.idempotency import ClientTokens
+from importmock.core.backend import BackendContext, operation
 from importmock.core.lifecycle import Family, Progress
-from importmock.core.pagination import Key, TokenForm
+from importmock.core.pagination import Key
 from importmock.core.types import Output, Params
+from importmock.services.dynamodb.definitions import check_definition
 from importmock.services.dynamodb.errors import (
     ImportConflictException,
     ImportNotFoundException,
     ResourceInUseException,
+    ShapeValidationException,
     ValidationException,
 )
-from importmock.services.dynamodb.tables import (
-    check_definition,
-    check_job_arn,
-    job_id,
-    page_by_table,
-    table_id,
-)
+from importmock.services.dynamodb.tables import TableJobs, invented_item_count, table_id
 
 IMPORT = Family(
     key="dynamodb:import",
@@ -34,7 +29,6 @@ IMPORT = Family(
         "CANCELLED": (None, None),
     },
 )
-TOKEN_WINDOW = timedelta(hours=8)  # how long AWS remembers a ClientToken
 
 
 @dataclass(slots=True)
@@ -51,7 +45,7 @@ class TableImport:
     def describe(self, now: datetime, *, created: bool = False) -> Output:
         status = IMPORT.initial if created else self.progress.status(now)
         completed, ended = status == IMPORT.succeeded, not created and self.progress.is_over(now)
-        items = 1 + int(self.id[-8:], 16) % 5000 if completed else 0
+        items = invented_item_count(self.id) if completed else 0
         return {
             **self.summarize(status, ended_at=self.progress.end_time(now) if ended else None),
             "TableId": table_id(self.table_arn),
@@ -80,7 +74,7 @@ class TableImport:
         }
 
 
-class TableImports(Backend):
+class TableImports(TableJobs[TableImport]):
     """Import jobs of one account and region.
 
     A job is IN_PROGRESS until its family's duration has passed on the mock's clock, then
@@ -90,21 +84,21 @@ class TableImports(Backend):
     """
 
     families = (IMPORT,)
-    arn_service = "dynamodb"
-    token_form = TokenForm(hex=True, min_bytes=56, block=8)  # model: ([0-9a-f]{16})+, >= 112
+    kind, not_found = "import", ImportNotFoundException
+    not_found_message = "Import not found: {arn}"
 
     def __init__(self, context: BackendContext) -> None:
         super().__init__(context)
-        self._jobs: JobIndex[TableImport] = JobIndex(group=lambda job: job.table_arn)
         self._tables: dict[str, TableImport] = {}  # table name -> its latest import
-        self._tokens: ClientTokens[TableImport] = ClientTokens(TOKEN_WINDOW)
-
-    def find_job(self, ref: str) -> TableImport | None:
-        return self._jobs.get(ref)
 
     @operation("ImportTable")
     def import_table(self, params: Params) -> Output:
         now, creation = self.clock.now(), params["TableCreationParameters"]
+        if params.get("ClientToken") is None:  # optional in the model, required by AWS
+            raise ShapeValidationException(
+                "1 validation error detected: Value null at 'clientToken' failed to satisfy "
+                "constraint: Member must not be null"
+            )
         if params.get("InputFormatOptions") and params["InputFormat"] != "CSV":
             raise ValidationException(
                 "Invalid Request: Unsupported InputFormatOptions for the given input format: "
@@ -127,15 +121,12 @@ class TableImports(Backend):
 
     @operation("DescribeImport")
     def describe_import(self, params: Params) -> Output:
-        arn = params["ImportArn"]
-        check_job_arn(arn, "import", self.context, ImportNotFoundException)
-        if (job := self._jobs.get(arn)) is None:
-            raise ImportNotFoundException(f"Import not found: {arn}")
+        job = self.job_of_arn(params["ImportArn"])
         return {"ImportTableDescription": job.describe(self.clock.now())}
 
     @operation("ListImports")
     def list_imports(self, params: Params) -> Output:
-        now, page = self.clock.now(), page_by_table(self, self._jobs, params, params.get("PageSize", 10))
+        now, page = self.clock.now(), self.page(params, params.get("PageSize", 10))
         summaries = [
             job.summarize(job.progress.status(now), job.progress.end_time(now)) for job in page.items
         ]
@@ -149,7 +140,7 @@ class TableImports(Backend):
     def _start(self, params: Params, now: datetime) -> TableImport:
         name = params["TableCreationParameters"]["TableName"]
         table_arn = self.arn(f"table/{name}")
-        ident = self._unused_id(now)
+        ident = self.new_id(now)
         source = params["S3BucketSource"]
         request = {**params, "S3BucketSource": {"S3BucketOwner": self.context.account_id, **source}}
         job = TableImport(
@@ -169,9 +160,3 @@ class TableImports(Backend):
         self._tables[name] = job
         self._tokens.remember(params.get("ClientToken"), job, now)
         return job
-
-    def _unused_id(self, now: datetime) -> str:
-        while True:  # 32 random bits per millisecond: a clash is rare, but must not merge jobs
-            ident = job_id(now, self.context.rng.getrandbits(32))
-            if self._jobs.get(ident) is None:
-                return ident

@@ -1,33 +1,95 @@
-"""Tables as imports and exports see them: ARNs, job ids, TableIds and table definitions."""
+"""What table imports and exports share: ARNs, job ids, TableIds, tokens and listings."""
 
 from __future__ import annotations
 
 import functools
 import re
 import uuid
-from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import NoReturn, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from importmock.core.backend import Backend, BackendContext, Job, JobIndex
 from importmock.core.clock import epoch_micros
 from importmock.core.errors import ServiceError
-from importmock.core.pagination import Page
+from importmock.core.idempotency import ClientTokens
+from importmock.core.pagination import Page, TokenForm
 from importmock.core.types import Params
 from importmock.services.dynamodb.errors import AccessDeniedException, ValidationException
 
 _NAME = r"[a-zA-Z0-9_.-]{3,255}"
-_SCOPE = r"arn:(?P<partition>[\w-]+):dynamodb:(?P<region>[\w-]+):(?P<account>\d{12})"
-TABLE_ARN = re.compile(rf"{_SCOPE}:table/(?P<table>{_NAME})")
-JOB_ARN = re.compile(rf"{_SCOPE}:table/(?P<table>{_NAME})/(?P<kind>import|export)/\d{{14}}-[0-9a-f]{{8}}")
-MAX_INDEXES = 20
+TABLE_ARN = re.compile(
+    rf"arn:(?P<partition>[\w-]+):dynamodb:(?P<region>[\w-]+):(?P<account>\d{{12}}):table/{_NAME}"
+)
+_JOB = {kind: re.compile(rf"table/{_NAME}/{kind}/\d{{14}}-[0-9a-f]{{8}}") for kind in ("import", "export")}
 RETENTION = timedelta(days=90)  # ListImports and ListExports list the jobs of the past 90 days
-J = TypeVar("J", bound=Job)
+CLIENT_TOKEN_WINDOW = timedelta(hours=8)  # how long DynamoDB remembers a ClientToken
 
 
-def job_id(started: datetime, random_bits: int) -> str:
-    """A job id as AWS forms it: epoch milliseconds of the start, then 8 hex digits."""
-    return f"{epoch_micros(started) // 1000:014d}-{random_bits:08x}"
+class TableJob(Job, Protocol):
+    @property
+    def table_arn(self) -> str: ...
+
+
+J = TypeVar("J", bound=TableJob)
+
+
+class TableJobs(Backend, Generic[J]):
+    """Jobs of one kind on the tables of one account and region.
+
+    Kept per table too, so a listing filtered by TableArn reads only that table's jobs.
+    """
+
+    kind = ""  # "import" or "export": the word in ARNs and messages
+    not_found: type[ServiceError] = ServiceError
+    not_found_message = ""  # AWS's wording, with {arn}
+    arn_service = "dynamodb"
+    token_form = TokenForm(hex=True, min_bytes=56, block=8)  # model: ([0-9a-f]{16})+, >= 112
+    invalid_token_message = "Invalid Request: Provided nextToken is invalid: {token}"
+
+    def __init__(self, context: BackendContext) -> None:
+        super().__init__(context)
+        self._jobs: JobIndex[J] = JobIndex(group=lambda job: job.table_arn)
+        self._tokens: ClientTokens[J] = ClientTokens(CLIENT_TOKEN_WINDOW)
+
+    def find_job(self, ref: str) -> J | None:
+        return self._jobs.get(ref)
+
+    def new_id(self, started: datetime) -> str:
+        """An unused id as AWS forms them: epoch ms of the start, then 8 hex digits."""
+        while True:  # 32 random bits per millisecond: a clash is rare, but must not merge jobs
+            ident = f"{epoch_micros(started) // 1000:014d}-{self.context.rng.getrandbits(32):08x}"
+            if self._jobs.get(ident) is None:
+                return ident
+
+    def page(self, params: Params, limit: int) -> Page[J]:
+        """A page of the listing: newest first, of one table if TableArn is given."""
+        table = params.get("TableArn")
+        return self.paginate(
+            self._jobs,
+            token=params.get("NextToken"),
+            limit=limit,
+            scope={"TableArn": table},
+            group=table,
+            since=self.clock.now() - RETENTION,
+        )
+
+    def job_of_arn(self, arn: str) -> J:
+        """The job of `arn`, or what AWS answers for an ARN that cannot be this caller's.
+
+        Not an ARN of this kind: ValidationException; another account, partition or
+        service: AccessDeniedException; another region or no such job: `not_found`.
+        """
+        title, parts = self.kind.title(), arn.split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn" or not _JOB[self.kind].fullmatch(parts[5]):
+            raise ValidationException(f"Invalid {title} ARN")
+        c = self.context
+        if (parts[1], parts[2], parts[4]) != (c.partition, "dynamodb", c.account_id):
+            raise AccessDeniedException("Access is denied")
+        if parts[3] != c.region:
+            raise self.not_found(f"{title} not found: Invalid {self.kind} arn")
+        if (job := self._jobs.get(arn)) is None:
+            raise self.not_found(self.not_found_message.format(arn=arn))
+        return job
 
 
 @functools.lru_cache(maxsize=4096)
@@ -36,127 +98,6 @@ def table_id(table_arn: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, table_arn))
 
 
-def check_job_arn(arn: str, kind: str, context: BackendContext, missing: type[ServiceError]) -> None:
-    """Raises what AWS answers for an import or export ARN that cannot be this caller's.
-
-    Malformed or of the other kind: ValidationException; another account or partition:
-    AccessDeniedException; another region: the family's not-found error.
-    """
-    found = JOB_ARN.fullmatch(arn)
-    if found is None or found["kind"] != kind:
-        raise ValidationException(f"Invalid {kind.title()} ARN")
-    if (found["account"], found["partition"]) != (context.account_id, context.partition):
-        raise AccessDeniedException("Access is denied")
-    if found["region"] != context.region:
-        raise missing(f"{kind.title()} not found: Invalid {kind} arn")
-
-
-def page_by_table(backend: Backend, jobs: JobIndex[J], params: Params, limit: int) -> Page[J]:
-    """A page of ListImports or ListExports: newest first, of one table if TableArn is given."""
-    table = params.get("TableArn")
-    return backend.paginate(
-        jobs,
-        token=params.get("NextToken"),
-        limit=limit,
-        scope={"TableArn": table},
-        group=table,
-        since=backend.clock.now() - RETENTION,
-    )
-
-
-def check_definition(creation: Params) -> None:
-    """ImportTable's checks of TableCreationParameters beyond the shape, in AWS's words."""
-    indexes = creation.get("GlobalSecondaryIndexes")
-    _check_billing(creation, indexes or [])
-    _check_key_schema(creation["KeySchema"])
-    for index in indexes or []:
-        _check_key_schema(index["KeySchema"])
-    if indexes is not None:
-        _check_indexes(indexes)
-    _check_attributes(creation, indexes or [])
-    sse = creation.get("SSESpecification") or {}
-    if sse.get("KMSMasterKeyId") and sse.get("SSEType") != "KMS":
-        _invalid("KMSMasterKeyId can only be specified when SSEType is KMS")
-
-
-def _check_billing(creation: Params, indexes: list[Params]) -> None:
-    mode = creation.get("BillingMode", "PROVISIONED")
-    throughput = creation.get("ProvisionedThroughput")
-    if mode == "PROVISIONED" and throughput is None:
-        _invalid(
-            "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"
-        )
-    if mode == "PAY_PER_REQUEST" and throughput is not None:
-        _invalid(
-            "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified "
-            "when BillingMode is PAY_PER_REQUEST"
-        )
-    if mode == "PROVISIONED" and creation.get("OnDemandThroughput"):
-        _invalid(
-            "MaxWriteRequestUnits for OnDemandThroughput cannot be specified "
-            "when table BillingMode is PROVISIONED."
-        )
-    for index in indexes:
-        name, given = index["IndexName"], index.get("ProvisionedThroughput") is not None
-        if mode == "PROVISIONED" and not given:
-            _invalid(f"ProvisionedThroughput is not specified for index: {name}")
-        if mode == "PAY_PER_REQUEST" and given:
-            _invalid(
-                f"ProvisionedThroughput should not be specified for index: {name} "
-                "when BillingMode is PAY_PER_REQUEST"
-            )
-
-
-def _check_key_schema(schema: list[Params]) -> None:
-    if len(schema) > 2:
-        raise ValidationException(
-            "1 validation error detected: Value at 'keySchema' failed to satisfy constraint: "
-            "Member must have length less than or equal to 2"
-        )
-    if schema[0]["KeyType"] != "HASH":
-        raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
-    if len(schema) == 2 and schema[1]["KeyType"] != "RANGE":
-        raise ValidationException("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
-    if len(schema) == 2 and schema[0]["AttributeName"] == schema[1]["AttributeName"]:
-        raise ValidationException(
-            "Invalid KeySchema: Both the Hash Key and the Range Key element "
-            "in the KeySchema have the same name"
-        )
-
-
-def _check_indexes(indexes: list[Params]) -> None:
-    if not indexes:
-        _invalid("List of GlobalSecondaryIndexes is empty")
-    if len(indexes) > MAX_INDEXES:
-        _invalid(f"GlobalSecondaryIndex count exceeds the per-table limit of {MAX_INDEXES}")
-    names: set[str] = set()
-    for index in indexes:
-        if index["IndexName"] in names:
-            _invalid(f"Duplicate index name: {index['IndexName']}")
-        names.add(index["IndexName"])
-        projection = index["Projection"]
-        if (projection.get("ProjectionType") == "INCLUDE") != bool(projection.get("NonKeyAttributes")):
-            _invalid("NonKeyAttributes must be specified exactly when ProjectionType is INCLUDE")
-
-
-def _check_attributes(creation: Params, indexes: list[Params]) -> None:
-    defined = sorted(a["AttributeName"] for a in creation["AttributeDefinitions"])
-    used = sorted(_key_names([creation, *indexes]))
-    if undefined := sorted(set(used) - set(defined)):
-        _invalid(
-            "Some index key attributes are not defined in AttributeDefinitions. "
-            f"Keys: [{', '.join(undefined)}], AttributeDefinitions: [{', '.join(defined)}]"
-        )
-    if set(defined) - set(used):
-        _invalid(
-            "Some AttributeDefinitions are not used. "
-            f"AttributeDefinitions: [{', '.join(defined)}], keys used: [{', '.join(used)}]"
-        )
-
-
-def _key_names(definitions: Iterable[Params]) -> set[str]:
-    return {key["AttributeName"] for item in definitions for key in item["KeySchema"]}
-
-
-def _invalid(reason: str) -> NoReturn:
-    raise ValidationException(f"One or more parameter values were invalid: {reason}")
+def invented_item_count(job_id: str) -> int:
+    """Items a completed job handled: nothing is read from S3, so derived from the id."""
+    return 1 + int(job_id[-8:], 16) % 5000
