@@ -78,7 +78,7 @@ class JsonProtocol(Protocol):
 
     def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
         try:
-            body = json.loads(request.body, parse_constant=_refuse) if request.body.strip() else {}
+            body = _DECODER.decode(request.body.decode("utf-8")) if request.body.strip() else {}
         except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             raise SerializationException("The request body is not valid JSON") from None
         if not isinstance(body, dict):
@@ -105,11 +105,15 @@ class JsonProtocol(Protocol):
             "content-type": f"application/x-amz-json-{version}",
             "x-amzn-requestid": f"{_ids.getrandbits(128):032x}",
         }
-        return HttpResponse(status, headers, json.dumps(document, separators=(",", ":")).encode())
+        return HttpResponse(status, headers, _ENCODER.encode(document).encode())
 
 
 def _refuse(constant: str) -> Any:
-    raise ValueError(f"{constant} is not JSON")  # json.loads would accept NaN and Infinity
+    raise ValueError(f"{constant} is not JSON")  # json would accept NaN and Infinity
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse)
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def protocol_for(model: ServiceModel) -> Protocol:
@@ -158,14 +162,15 @@ def _writer(shape: Shape) -> Writer | None:
 
 def _build_writer(shape: Shape) -> Writer | None:
     if isinstance(shape, StructureShape):
-        members = [
-            (name, member.serialization.get("name", name), _late(member))
+        # keyed by member name, walked over the handler's keys (fewer than the shape's)
+        members = {
+            name: (member.serialization.get("name", name), _late(member))
             for name, member in shape.members.items()
-        ]
+        }
         return lambda value: {
-            wire: item if write is None else write(item)
-            for name, wire, write in members
-            if (item := value.get(name)) is not None
+            plan[0]: item if plan[1] is None else plan[1](item)
+            for name, item in value.items()
+            if item is not None and (plan := members.get(name)) is not None
         }
     if isinstance(shape, ListShape):
         item_writer = _late(shape.member)

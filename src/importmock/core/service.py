@@ -62,7 +62,11 @@ class Service:
     def operation(self, request: HttpRequest) -> OperationModel | None:
         """The operation model `request` asks for, if the service has it."""
         name = self.protocol.operation_name(self.model, request)
-        return self.model.operation_model(name) if name in self.model.operation_names else None
+        return self._operations.get(name) if name is not None else None
+
+    @functools.cached_property
+    def _operations(self) -> Mapping[str, OperationModel]:
+        return {name: self.model.operation_model(name) for name in self.model.operation_names}
 
     def read(self, operation: OperationModel, body: dict[str, object]) -> Params:
         """The validated, converted parameters of a request body."""
