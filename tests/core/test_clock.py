@@ -18,9 +18,17 @@ START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 def test_clock_starts_at_real_time_and_stands_still() -> None:
     before = datetime.now(timezone.utc)
     clock = Clock()
-    assert before <= clock.now() <= datetime.now(timezone.utc)
+    assert before - timedelta(milliseconds=1) < clock.now() <= datetime.now(timezone.utc)
     assert clock.now() == clock.now()
     assert clock.now().tzinfo is timezone.utc
+    assert clock.now().microsecond % 1000 == 0  # AWS keeps milliseconds
+
+
+def test_timestamps_round_trip_exactly(mock, make_client) -> None:
+    client = make_client("dynamodb")
+    table = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+    export = client.export_table_to_point_in_time(TableArn=table, S3Bucket="bucket")["ExportDescription"]
+    assert export["StartTime"] == mock.clock.now()
 
 
 def test_clock_advance_and_set() -> None:

@@ -13,7 +13,7 @@ class Clock:
     """
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = _aware(start) if start is not None else datetime.now(timezone.utc)
+        self._now = _aware(start) if start is not None else real_now()
 
     def now(self) -> datetime:
         """Returns the current mock time, timezone-aware UTC."""
@@ -43,6 +43,12 @@ class Clock:
             when: a timezone-aware datetime; naive datetimes are refused as ambiguous.
         """
         self._now = _aware(when)
+
+
+def real_now() -> datetime:
+    """The real time to the millisecond, as AWS keeps it, so it survives the JSON wire exactly."""
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def _aware(when: datetime) -> datetime:

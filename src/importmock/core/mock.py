@@ -8,12 +8,11 @@ import re
 import threading
 import unittest
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any, TypeVar, cast, overload
 
 from importmock.core import intercept
-from importmock.core.clock import Clock
+from importmock.core.clock import Clock, real_now
 from importmock.core.dispatch import Dispatcher
 from importmock.core.errors import ServiceError
 from importmock.core.protocols import HttpRequest, HttpResponse
@@ -197,7 +196,7 @@ class ImportMock:
             self._fresh_state()
 
     def _fresh_state(self) -> None:
-        self._clock.set(datetime.now(timezone.utc))
+        self._clock.set(real_now())
         self._state = State(self._durations, self._clock)
 
     # -- answering --------------------------------------------------------------------
