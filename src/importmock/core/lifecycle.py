@@ -61,6 +61,18 @@ class Progress:
         """Whether the job has reached a terminal status by `now`."""
         return self.end_time(now) is not None
 
+    def fraction(self, now: datetime) -> float:
+        """How far the job has come, 0.0 to 1.0, for counters that grow with progress."""
+        if self.is_over(now):
+            return 1.0
+        if self.due is None or self.due <= self.started:
+            return 0.0
+        return min(1.0, (now - self.started) / (self.due - self.started))
+
+    def stop(self, now: datetime, status: str) -> None:
+        """Ends the job now in a status `finish` does not offer (StopImport, StopResource)."""
+        self.outcome, self.ended = status, now
+
     def finish(self, now: datetime, status: str | None, code: str | None, message: str | None) -> None:
         """Ends the job now; see `ImportMock.finish` for the rules."""
         status = status or self.family.succeeded

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from importmock.services.cloudtrail import SERVICE as CLOUDTRAIL
 from importmock.services.dynamodb import SERVICE as DYNAMODB
+from importmock.services.forecast import SERVICE as FORECAST
+from importmock.services.qconnect import SERVICE as QCONNECT
 
-SERVICES = (DYNAMODB,)
+SERVICES = (DYNAMODB, CLOUDTRAIL, FORECAST, QCONNECT)
 
 # "service:family" keys of the `durations` option
 FAMILIES = tuple(
