@@ -15,6 +15,7 @@ from importmock.core.errors import ServiceError, ValidationException
 from importmock.core.lifecycle import Family, Progress
 from importmock.core.pagination import InvalidToken, Key, Page, PageTokens, TokenForm, take_page
 from importmock.core.regions import partition_of
+from importmock.core.uploads import Uploads
 
 H = TypeVar("H", bound=Callable[..., Any])
 
@@ -113,6 +114,7 @@ class BackendContext:
     rng: random.Random
     tokens: PageTokens
     sequence: Callable[[], int]
+    uploads: Uploads
 
     @property
     def partition(self) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Mapping
-from typing import Any, Protocol, cast
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 from botocore.credentials import Credentials
@@ -22,6 +22,9 @@ from botocore.httpsession import URLLib3Session
 from botocore.signers import RequestSigner
 
 from importmock.core.protocols import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from importmock.core.uploads import Receipt
 
 # Present while any mock is active, so no real credentials are read and clients find a
 # region; the region is only a default: a value the user set is kept.
@@ -39,9 +42,12 @@ class Responder(Protocol):
 
     def answer(self, request: HttpRequest) -> HttpResponse: ...
 
+    def receive_upload(self, url: str, body: bytes) -> Receipt: ...
+
 
 _lock = threading.Lock()
 _stack: list[Responder] = []
+_on_last_stop: list[Callable[[], None]] = []
 _saved_env: dict[str, str | None] = {}
 _original_send: Any = URLLib3Session.__dict__["send"]
 _original_auth: Any = RequestSigner.__dict__["get_auth_instance"]
@@ -79,6 +85,15 @@ def deactivate(responder: Responder) -> None:
             else:
                 os.environ[name] = value
         _saved_env.clear()
+        undo, _on_last_stop[:] = list(_on_last_stop), []
+    for release in reversed(undo):
+        release()
+
+
+def on_last_stop(release: Callable[[], None]) -> None:
+    """Runs `release` when the last active mock stops (for patches made while active)."""
+    with _lock:
+        _on_last_stop.append(release)
 
 
 def active() -> Responder | None:

@@ -17,6 +17,7 @@ from importmock.core.dispatch import Dispatcher
 from importmock.core.errors import ServiceError
 from importmock.core.protocols import HttpRequest, HttpResponse
 from importmock.core.state import Call, State
+from importmock.core.uploads import Receipt
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
@@ -200,6 +201,14 @@ class ImportMock:
         self._state = State(self._durations, self._clock)
 
     # -- answering --------------------------------------------------------------------
+
+    def receive_upload(self, url: str, body: bytes) -> Receipt:
+        """Takes a `requests` PUT to an upload URL this mock issued (see core/uploads.py)."""
+        with self._lock:
+            receipt = self._state.uploads.receive(url, body, self.clock.now())
+        params = {"url": url.split("?", 1)[0], "ContentLength": len(body)}
+        self.calls.append(Call("s3", "PutObject", receipt.region, receipt.account_id, params, receipt.error))
+        return receipt
 
     def answer(self, request: HttpRequest) -> HttpResponse:
         """Answers one AWS request (the in-process and the server path alike)."""

@@ -77,10 +77,7 @@ class JsonProtocol(Protocol):
         return name if prefix == model.metadata.get("targetPrefix") else None
 
     def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
-        try:
-            body = _DECODER.decode(request.body.decode("utf-8")) if request.body.strip() else {}
-        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-            raise SerializationException("The request body is not valid JSON") from None
+        body = read_json(request.body)
         if not isinstance(body, dict):
             raise SerializationException("The request body must be a JSON object")
         return body
@@ -91,7 +88,7 @@ class JsonProtocol(Protocol):
         return self._reply(operation.service_model, 200, document)
 
     def error(self, model: ServiceModel, error: ServiceError, namespace: str) -> HttpResponse:
-        shape = _error_shape(model, error.error_code)
+        shape = error_shape(model, error.error_code)
         capital = isinstance(shape, StructureShape) and "Message" in shape.members
         key = "Message" if capital else "message"
         key = error.message_key or key
@@ -103,9 +100,26 @@ class JsonProtocol(Protocol):
         version = model.metadata.get("jsonVersion", "1.0")
         headers = {
             "content-type": f"application/x-amz-json-{version}",
-            "x-amzn-requestid": f"{_ids.getrandbits(128):032x}",
+            "x-amzn-requestid": request_id(),
         }
-        return HttpResponse(status, headers, _ENCODER.encode(document).encode())
+        return HttpResponse(status, headers, json_bytes(document))
+
+
+def read_json(body: bytes) -> Any:
+    """A request body as JSON; SerializationException for anything else."""
+    try:
+        return _DECODER.decode(body.decode("utf-8")) if body.strip() else {}
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise SerializationException("The request body is not valid JSON") from None
+
+
+def json_bytes(document: Any) -> bytes:
+    """`document` as compact JSON bytes."""
+    return _ENCODER.encode(document).encode()
+
+
+def request_id() -> str:
+    return f"{_ids.getrandbits(128):032x}"
 
 
 def _refuse(constant: str) -> Any:
@@ -120,6 +134,10 @@ def protocol_for(model: ServiceModel) -> Protocol:
     """The Protocol instance that speaks `model`'s protocol."""
     if model.protocol == "json":
         return JsonProtocol()
+    if model.protocol == "rest-json":
+        from importmock.core.restjson import RestJsonProtocol
+
+        return RestJsonProtocol(model)
     raise NotImplementedError(f"importmock does not speak the {model.protocol} protocol yet")
 
 
@@ -205,7 +223,7 @@ def error_status(shape: Shape | None, error: ServiceError) -> int:
     return error.status
 
 
-def _error_shape(model: ServiceModel, code: str) -> Shape | None:
+def error_shape(model: ServiceModel, code: str) -> Shape | None:
     for shape in model.error_shapes:
         if shape.name == code or shape.metadata.get("error", {}).get("code") == code:
             return shape

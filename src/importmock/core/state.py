@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from importmock.core.backend import Backend, BackendContext, Job
 from importmock.core.clock import Clock
 from importmock.core.pagination import PageTokens
+from importmock.core.uploads import Uploads
 
 B = TypeVar("B", bound=Backend)
 
@@ -47,6 +48,7 @@ class State:
         self._rng = random.Random(secrets.randbits(64))
         self._tokens = PageTokens(secrets.token_bytes(32))
         self._backends: dict[tuple[type[Backend], str, str], Backend] = {}
+        self.uploads = Uploads()
         self._counter = iter(range(1, 2**62)).__next__
         self._counter_lock = threading.Lock()
 
@@ -63,6 +65,7 @@ class State:
                 self._rng,
                 self._tokens,
                 self._sequence,
+                self.uploads,
             )
             found = self._backends[key] = cls(context)
         return found  # type: ignore[return-value]

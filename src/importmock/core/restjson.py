@@ -1,0 +1,149 @@
+"""AWS REST-JSON: the operation from method and URI template; members from path, query,
+headers and a JSON body; errors named by the ``x-amzn-ErrorType`` header."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
+
+from importmock.core.errors import SerializationException, ServiceError
+from importmock.core.protocols import (
+    HttpRequest,
+    HttpResponse,
+    Protocol,
+    checked,
+    error_shape,
+    error_status,
+    json_bytes,
+    read_json,
+    request_id,
+    serialize,
+)
+from importmock.core.types import Output
+
+_LABEL = re.compile(r"\{([A-Za-z0-9_]+)(\+?)\}")
+_TEXT_TYPES = {"integer": int, "long": int, "double": float, "float": float}
+
+
+class Route:
+    """One operation's request line: method, a regex of its URI path, required query keys."""
+
+    def __init__(self, operation: OperationModel) -> None:
+        uri = operation.http["requestUri"]
+        path, _, query = uri.partition("?")
+        self.method, self.name = operation.http["method"], operation.name
+        self.pattern = _path_regex(path)
+        self.query_keys = {part.partition("=")[0] for part in query.split("&") if part}
+        self.literal_length = len(_LABEL.sub("", path))  # more literal text: more specific
+
+    def match(self, method: str, path: str, query: Mapping[str, list[str]]) -> dict[str, str] | None:
+        if method != self.method or not self.query_keys <= query.keys():
+            return None
+        found = self.pattern.fullmatch(path)
+        return None if found is None else {k: unquote(v) for k, v in found.groupdict().items()}
+
+
+class RestJsonProtocol(Protocol):
+    """REST-JSON for one service model."""
+
+    def __init__(self, model: ServiceModel) -> None:
+        routes = [Route(model.operation_model(name)) for name in model.operation_names]
+        self._routes = sorted(routes, key=lambda route: -route.literal_length)
+        self._by_name = {route.name: route for route in routes}
+
+    def operation_name(self, model: ServiceModel, request: HttpRequest) -> str | None:
+        url = urlsplit(request.url)
+        query = parse_qs(url.query, keep_blank_values=True)
+        for route in self._routes:
+            if route.match(request.method, url.path, query) is not None:
+                return route.name
+        return None
+
+    def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
+        shape, url = operation.input_shape, urlsplit(request.url)
+        if shape is None:
+            return {}
+        query = parse_qs(url.query, keep_blank_values=True)
+        labels = self._by_name[operation.name].match(request.method, url.path, query) or {}
+        document = read_json(request.body)
+        if not isinstance(document, dict):
+            raise SerializationException("The request body must be a JSON object")
+        payload = shape.serialization.get("payload")
+        params: dict[str, Any] = {} if payload else dict(document)
+        for name, member in shape.members.items():
+            where, wire = member.serialization.get("location"), member.serialization.get("name", name)
+            if name == payload:
+                params[wire] = document
+            elif where == "uri" and wire in labels:
+                params[wire] = _from_text(member, labels[wire])
+            elif where == "querystring" and wire in query:
+                values = query[wire]
+                params[wire] = (
+                    [_from_text(member.member, v) for v in values]
+                    if isinstance(member, ListShape)
+                    else _from_text(member, values[0])
+                )
+            elif where == "header" and wire.lower() in request.headers:
+                params[wire] = _from_text(member, request.headers[wire.lower()])
+        return params
+
+    def response(self, operation: OperationModel, output: Output) -> HttpResponse:
+        shape, status = operation.output_shape, int(operation.http.get("responseCode", 200))
+        headers = {"content-type": "application/json", "x-amzn-requestid": request_id()}
+        if not isinstance(shape, StructureShape):
+            return HttpResponse(status, headers)
+        checked(shape, output)
+        document: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            value, where = output.get(name), member.serialization.get("location")
+            if value is None:
+                continue
+            if where == "header":
+                headers[member.serialization.get("name", name).lower()] = str(value)
+            elif where == "statusCode":
+                status = int(value)
+            elif name == shape.serialization.get("payload"):
+                document = serialize(member, value)
+            else:
+                document[member.serialization.get("name", name)] = serialize(member, value)
+        body = json_bytes(document) if status != 204 else b""
+        return HttpResponse(status, headers, body)
+
+    def error(self, model: ServiceModel, error: ServiceError, namespace: str) -> HttpResponse:
+        shape = error_shape(model, error.error_code)
+        members = serialize(shape, error.members) if shape is not None else error.members
+        document = {"message": error.message, **members}
+        headers = {
+            "content-type": "application/json",
+            "x-amzn-requestid": request_id(),
+            "x-amzn-errortype": error.error_code,
+        }
+        return HttpResponse(error_status(shape, error), headers, json_bytes(document))
+
+
+def _path_regex(path: str) -> re.Pattern[str]:
+    """`/knowledgeBases/{knowledgeBaseId}/upload` as a regex with one group per label."""
+    parts, last = [], 0
+    for found in _LABEL.finditer(path):
+        parts.append(re.escape(path[last : found.start()]))
+        parts.append(f"(?P<{found[1]}>{'.+' if found[2] else '[^/]+'})")  # {key+} spans slashes
+        last = found.end()
+    parts.append(re.escape(path[last:]))
+    return re.compile("".join(parts))
+
+
+def _from_text(shape: Shape, text: str) -> Any:
+    """A path, query or header value in the JSON type of its shape, when it reads as one."""
+    convert = _TEXT_TYPES.get(shape.type_name)
+    try:
+        if convert is not None:
+            return convert(text)
+    except ValueError:
+        return text  # the shape reader then names the member in its error
+    if shape.type_name == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
