@@ -133,4 +133,5 @@ def _answer_put(request: Any) -> tuple[int, dict[str, str], str]:
 
 
 def _s3_error(code: str, message: str) -> str:
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
+    xml = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}'

@@ -1,0 +1,187 @@
+"""Q in Connect import jobs: StartImportJob, GetImportJob, ListImportJobs, DeleteImportJob."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from importmock.core.backend import Backend, BackendContext, JobIndex, operation
+from importmock.core.idempotency import ClientTokens
+from importmock.core.lifecycle import Family, Progress
+from importmock.core.pagination import Key
+from importmock.core.types import Output, Params
+from importmock.core.uploads import presigned_url
+from importmock.services.qconnect.errors import (
+    ConflictException,
+    ResourceNotFoundException,
+    ValidationException,
+)
+from importmock.services.qconnect.knowledge_bases import knowledge_base_arn, knowledge_base_id
+
+IMPORT_JOB = Family(
+    key="qconnect:import-job",
+    initial="START_IN_PROGRESS",
+    running="START_IN_PROGRESS",
+    succeeded="COMPLETE",
+    endings={"FAILED": (None, None)},
+)
+DELETABLE = ("COMPLETE", "FAILED")
+URL_LIFETIME = timedelta(hours=1)  # the download URLs of a job's file and failure report
+TOKEN_WINDOW = timedelta(hours=8)
+
+
+@dataclass(slots=True)
+class ImportJob:
+    id: str
+    key: Key
+    knowledge_base: str
+    knowledge_base_arn: str
+    request: Params
+    url: str
+    report_url: str  # where the failed records would be, shown once the job has FAILED
+    progress: Progress
+    deleting_since: datetime | None = None
+    deleted_at: datetime | None = None
+
+    @property
+    def arn(self) -> str | None:
+        return None  # import jobs have ids only
+
+    def status(self, now: datetime) -> str:
+        if self.deleted_at is not None:
+            return "DELETE_IN_PROGRESS" if now < self.deleted_at else "DELETED"
+        return self.progress.status(now)
+
+    def gone(self, now: datetime) -> bool:
+        return self.deleted_at is not None and now >= self.deleted_at
+
+    def summarize(self, now: datetime, status: str | None = None) -> Output:
+        ended = self.progress.end_time(now)
+        changes = [self.progress.started, ended, self.deleting_since]
+        return {
+            "importJobId": self.id,
+            "knowledgeBaseId": self.knowledge_base,
+            "uploadId": self.request["uploadId"],
+            "knowledgeBaseArn": self.knowledge_base_arn,
+            "importJobType": self.request["importJobType"],
+            "status": status or self.status(now),
+            "createdTime": self.progress.started,
+            "lastModifiedTime": max(when for when in changes if when is not None and when <= now),
+            "metadata": self.request.get("metadata"),
+            "externalSourceConfiguration": self.request.get("externalSourceConfiguration"),
+        }
+
+    def describe(self, now: datetime, status: str | None = None) -> Output:
+        return {
+            **self.summarize(now, status),
+            "url": self.url,
+            "urlExpiry": self.progress.started + URL_LIFETIME,
+            "failedRecordReport": self.report_url if self.progress.status(now) == "FAILED" else None,
+        }
+
+
+class ImportJobs(Backend):
+    """Import jobs of the knowledge bases of one account and region.
+
+    START_IN_PROGRESS until the family's duration has passed on the mock clock, then
+    COMPLETE; FAILED through `mock.finish`, with a failure report URL. DeleteImportJob shows
+    DELETE_IN_PROGRESS for the family's duration (at once when it is None), then the job is
+    gone. Differs from AWS: the uploaded file is not read, so a job succeeds whatever it holds.
+    """
+
+    families = (IMPORT_JOB,)
+    arn_service = "wisdom"
+    invalid_token = ValidationException
+    invalid_token_message = "Invalid nextToken: {token}"
+
+    def __init__(self, context: BackendContext) -> None:
+        super().__init__(context)
+        self._jobs: JobIndex[ImportJob] = JobIndex(group=lambda job: job.knowledge_base)
+        self._tokens: ClientTokens[ImportJob] = ClientTokens(TOKEN_WINDOW)
+        self._deleting: list[ImportJob] = []
+
+    def find_job(self, ref: str) -> ImportJob | None:
+        return self._jobs.get(ref)
+
+    @operation("StartImportJob")
+    def start_import_job(self, params: Params) -> Output:
+        now, c = self.clock.now(), self.context
+        base = knowledge_base_id(params["knowledgeBaseId"], c)
+        upload = c.uploads.get(params["uploadId"])
+        if upload is None or (upload.owner, upload.account_id, upload.region) != (
+            base,
+            c.account_id,
+            c.region,
+        ):
+            raise ResourceNotFoundException(
+                f"Upload {params['uploadId']} not found", resourceName=params["uploadId"]
+            )
+        request = {**params, "knowledgeBaseId": base}
+        earlier = self._tokens.get(params.get("clientToken"), now)
+        if earlier is not None:
+            if earlier.request != request:
+                raise ConflictException("The clientToken was used with different parameters")
+            return {"importJob": earlier.describe(now)}
+        ident = str(uuid.UUID(int=c.rng.getrandbits(128), version=4))
+        job = ImportJob(
+            id=ident,
+            key=self.new_key(now),
+            knowledge_base=base,
+            knowledge_base_arn=knowledge_base_arn(base, c),
+            request=request,
+            url=self._url(f"{upload.id}/content", now),
+            report_url=self._url(f"{ident}/failed-records.csv", now),
+            progress=Progress(IMPORT_JOB, started=now, due=self.due(IMPORT_JOB.key, now)),
+        )
+        self._jobs.add(job)
+        self._tokens.remember(params.get("clientToken"), job, now)
+        return {"importJob": job.describe(now, status=IMPORT_JOB.initial)}
+
+    @operation("GetImportJob")
+    def get_import_job(self, params: Params) -> Output:
+        return {"importJob": self._job(params).describe(self.clock.now())}
+
+    @operation("ListImportJobs")
+    def list_import_jobs(self, params: Params) -> Output:
+        now, base = self.clock.now(), knowledge_base_id(params["knowledgeBaseId"], self.context)
+        self._purge(now)
+        page = self.paginate(
+            self._jobs,
+            token=params.get("nextToken"),
+            limit=params.get("maxResults", 10),
+            scope={"knowledgeBaseId": base},
+            group=base,
+        )
+        return {"importJobSummaries": [j.summarize(now) for j in page.items], "nextToken": page.next_token}
+
+    @operation("DeleteImportJob")
+    def delete_import_job(self, params: Params) -> Output:
+        job, now = self._job(params), self.clock.now()
+        status = job.status(now)
+        if status not in DELETABLE:
+            raise ConflictException(f"Import job {job.id} cannot be deleted while its status is {status}")
+        seconds = self.context.durations[IMPORT_JOB.key] or 0.0
+        job.deleting_since, job.deleted_at = now, now + timedelta(seconds=seconds)
+        self._deleting.append(job)
+        return {}
+
+    def _job(self, params: Params) -> ImportJob:
+        now, base = self.clock.now(), knowledge_base_id(params["knowledgeBaseId"], self.context)
+        self._purge(now)
+        job = self._jobs.get(params["importJobId"])
+        if job is None or job.knowledge_base != base:
+            raise ResourceNotFoundException(
+                f"Import job {params['importJobId']} not found", resourceName=params["importJobId"]
+            )
+        return job
+
+    def _purge(self, now: datetime) -> None:
+        """Drops jobs whose deletion has completed (only those being deleted are looked at)."""
+        for job in [job for job in self._deleting if job.gone(now)]:
+            self._deleting.remove(job)
+            self._jobs.remove(job)
+
+    def _url(self, key: str, now: datetime) -> str:
+        c = self.context
+        return presigned_url(c.region, c.account_id, key, now, URL_LIFETIME)

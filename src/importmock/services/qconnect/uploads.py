@@ -1,0 +1,35 @@
+"""Q in Connect content uploads: StartContentUpload."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from importmock.core.backend import Backend, operation
+from importmock.core.types import Output, Params
+from importmock.services.qconnect.knowledge_bases import knowledge_base_id
+
+
+class ContentUploads(Backend):
+    """Upload URLs issued to the knowledge bases of one account and region.
+
+    The URL is S3-style and presigned in form only; a `requests.put` to it while the mock is
+    active is captured (core/uploads.py). Differs from AWS: the file is kept, not parsed.
+    """
+
+    arn_service = "wisdom"
+
+    @operation("StartContentUpload")
+    def start_content_upload(self, params: Params) -> Output:
+        c, now = self.context, self.clock.now()
+        owner = knowledge_base_id(params["knowledgeBaseId"], c)
+        ttl = timedelta(minutes=params.get("presignedUrlTimeToLive", 60))
+        upload = c.uploads.issue(owner, c.account_id, c.region, now, ttl, params["contentType"])
+        return {
+            "uploadId": upload.id,
+            "url": upload.url,
+            "urlExpiry": upload.expires,
+            "headersToInclude": {
+                "content-type": upload.content_type,
+                "x-amz-server-side-encryption": "aws:kms",
+            },
+        }
