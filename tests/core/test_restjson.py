@@ -1,0 +1,103 @@
+"""REST-JSON: routing by method and URI template, members from the request line, wire format."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from importmock import NotImplementedOperation
+from importmock.core.protocols import HttpRequest
+
+KB = "0123abcd-0123-4abc-8def-0123456789ab"
+HOST = "https://wisdom.us-east-1.amazonaws.com"
+SIGNED = {
+    "authorization": "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/wisdom/aws4_request, Signature=0"
+}
+
+
+def send(mock, method: str, path: str, body: object = b"", **headers: str):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response = mock.answer(HttpRequest(method, HOST + path, {**SIGNED, **headers}, data))
+    return response, (json.loads(response.body) if response.body else None)
+
+
+def upload_id(mock) -> str:
+    _, body = send(mock, "POST", f"/knowledgeBases/{KB}/upload", {"contentType": "text/csv"})
+    return str(body["uploadId"])
+
+
+def test_method_and_template_select_the_operation(mock) -> None:
+    upload = upload_id(mock)
+    started, job = send(
+        mock,
+        "POST",
+        f"/knowledgeBases/{KB}/importJobs",
+        {"importJobType": "QUICK_RESPONSES", "uploadId": upload},
+    )
+    listed, jobs = send(mock, "GET", f"/knowledgeBases/{KB}/importJobs?maxResults=5")
+    got, same = send(mock, "GET", f"/knowledgeBases/{KB}/importJobs/{job['importJob']['importJobId']}")
+    assert (started.status, listed.status, got.status) == (200, 200, 200)
+    assert [c.operation for c in mock.calls] == [
+        "StartContentUpload",
+        "StartImportJob",
+        "ListImportJobs",
+        "GetImportJob",
+    ]
+    assert jobs["importJobSummaries"][0]["importJobId"] == same["importJob"]["importJobId"]
+    assert mock.calls[2].params == {"knowledgeBaseId": KB, "maxResults": 5}
+
+
+def test_delete_answers_204_with_no_body(mock) -> None:
+    upload = upload_id(mock)
+    _, job = send(
+        mock,
+        "POST",
+        f"/knowledgeBases/{KB}/importJobs",
+        {"importJobType": "QUICK_RESPONSES", "uploadId": upload},
+    )
+    response, body = send(
+        mock, "DELETE", f"/knowledgeBases/{KB}/importJobs/{job['importJob']['importJobId']}"
+    )
+    assert (response.status, response.body, body) == (204, b"", None)
+
+
+def test_errors_carry_the_error_type_header_and_modeled_status(mock) -> None:
+    response, body = send(mock, "GET", f"/knowledgeBases/{KB}/importJobs/{uuid.uuid4()}")
+    assert response.status == 404
+    assert response.headers["x-amzn-errortype"] == "ResourceNotFoundException"
+    assert set(body) == {"message", "resourceName"}
+
+
+def test_label_values_are_url_decoded(mock) -> None:
+    arn = f"arn:aws:wisdom:us-east-1:123456789012:knowledge-base/{KB}"
+    response, body = send(
+        mock, "GET", "/knowledgeBases/" + arn.replace(":", "%3A").replace("/", "%2F") + "/importJobs"
+    )
+    assert response.status == 200, body
+    assert mock.calls[-1].params["knowledgeBaseId"] == arn
+
+
+@pytest.mark.parametrize(
+    ("query", "status"), [("maxResults=abc", 400), ("maxResults=0", 400), ("maxResults=100", 200)]
+)
+def test_query_values_are_read_as_their_shape(mock, query: str, status: int) -> None:
+    response, _ = send(mock, "GET", f"/knowledgeBases/{KB}/importJobs?{query}")
+    assert response.status == status
+
+
+def test_a_body_that_is_not_an_object_is_refused(mock) -> None:
+    response, body = send(mock, "POST", f"/knowledgeBases/{KB}/upload", b"[1]")
+    assert response.status == 400
+    assert response.headers["x-amzn-errortype"] == "SerializationException"
+
+
+def test_unimplemented_rest_operation_names_itself(mock) -> None:
+    with pytest.raises(NotImplementedOperation, match="qconnect ListKnowledgeBases"):
+        send(mock, "GET", "/knowledgeBases")
+
+
+def test_unknown_path_names_the_service(mock) -> None:
+    with pytest.raises(NotImplementedOperation, match="'wisdom'"):
+        send(mock, "GET", "/no/such/path")
