@@ -14,7 +14,7 @@ from botocore.httpsession import URLLib3Session
 from importmock import ImportMock, mock_imports
 from importmock.core import intercept
 
-CREDENTIAL_NAMES = (*intercept.FAKE_CREDENTIALS, *intercept.DEFAULT_REGION)
+CREDENTIAL_NAMES = (*intercept.FAKE_CREDENTIALS, *intercept.HIDDEN, *intercept.DEFAULT_REGION)
 
 
 def list_imports() -> list[dict[str, object]]:
@@ -196,11 +196,14 @@ def test_environment_has_fake_credentials_and_is_restored(monkeypatch: pytest.Mo
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "REAL-KEY")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "REAL-TOKEN")
     with mock_imports():
+        assert "AWS_SESSION_TOKEN" not in os.environ
         assert os.environ["AWS_ACCESS_KEY_ID"] == intercept.FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]
         assert os.environ["AWS_SECRET_ACCESS_KEY"]
         assert os.environ["AWS_DEFAULT_REGION"] == "eu-west-1"  # the user's region is kept
     assert os.environ["AWS_ACCESS_KEY_ID"] == "REAL-KEY"
+    assert os.environ["AWS_SESSION_TOKEN"] == "REAL-TOKEN"
     assert "AWS_SECRET_ACCESS_KEY" not in os.environ
 
 
