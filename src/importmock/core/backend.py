@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import random
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -18,6 +18,7 @@ from importmock.core.regions import partition_of
 from importmock.core.uploads import Uploads
 
 H = TypeVar("H", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def operation(name: str) -> Callable[[H], H]:
@@ -182,10 +183,28 @@ class Backend:
         Only jobs started at or after `since` are listed (retention windows); `group`
         selects the jobs of one group value (see JobIndex).
         """
+        floor = (epoch_micros(since), -1) if since is not None else (-(2**63), -1)
+        return self.page_of(
+            lambda after: jobs.newest_first(after, group, floor),
+            token=token,
+            limit=limit,
+            scope=scope,
+            keep=keep,
+        )
+
+    def page_of(
+        self,
+        candidates: Callable[[Key | None], Iterable[tuple[Key, T]]],
+        *,
+        token: str | None,
+        limit: int,
+        scope: Mapping[str, object],
+        keep: Callable[[T], bool] = lambda item: True,
+    ) -> Page[T]:
+        """One page of any keyed listing: `candidates(after)` yields the items after a key."""
         now, bound = self.clock.now(), self._scope(scope)
         after = None if token is None else self._open(token, bound, now)
-        floor = (epoch_micros(since), -1) if since is not None else (-(2**63), -1)
-        items, last = take_page(jobs.newest_first(after, group, floor), limit, keep)
+        items, last = take_page(candidates(after), limit, keep)
         next_token = None if last is None else self.context.tokens.issue(last, bound, now, self.token_form)
         return Page(items, next_token)
 

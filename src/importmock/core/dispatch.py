@@ -56,7 +56,8 @@ class Dispatcher:
     def route(self, request: HttpRequest) -> Route:
         """The route of `request`; raises NotImplementedOperation or UnmockedRequest."""
         caller = caller_of(request)
-        for service in self._by_signing_name.get(caller.signing_name, ()):
+        services = self._by_signing_name.get(caller.signing_name, ())
+        for service in services:
             operation = service.operation(request)
             if operation is None:
                 continue
@@ -67,6 +68,11 @@ class Dispatcher:
                 f"(it mocks {', '.join(sorted(service.handlers))})"
             )
         target = request.headers.get("x-amz-target", "")
+        if services:
+            raise NotImplementedOperation(
+                f"importmock found no {services[0].name} operation for {request.method} {request.url}"
+                f"{' ' + target if target else ''}"
+            )
         raise NotImplementedOperation(
             f"importmock does not mock service {caller.signing_name!r} "
             f"({request.method} {request.url}{' ' + target if target else ''})"

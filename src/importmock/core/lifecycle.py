@@ -62,12 +62,16 @@ class Progress:
         return self.end_time(now) is not None
 
     def fraction(self, now: datetime) -> float:
-        """How far the job has come, 0.0 to 1.0, for counters that grow with progress."""
-        if self.is_over(now):
+        """How far the job has come, 0.0 to 1.0, for counters that grow with progress.
+
+        A job that failed or was stopped stays where it was when it ended.
+        """
+        if self.status(now) == self.family.succeeded:
             return 1.0
         if self.due is None or self.due <= self.started:
             return 0.0
-        return min(1.0, (now - self.started) / (self.due - self.started))
+        until = min(now, self.ended) if self.ended is not None else now
+        return min(1.0, (until - self.started) / (self.due - self.started))
 
     def stop(self, now: datetime, status: str) -> None:
         """Ends the job now in a status `finish` does not offer (StopImport, StopResource)."""

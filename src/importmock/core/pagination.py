@@ -55,13 +55,12 @@ class TokenForm:
 
     def decode(self, text: str) -> bytes:
         try:
-            if self.hex:
-                if text != text.lower():
-                    raise InvalidToken("not lowercase hex")
-                return bytes.fromhex(text)
-            return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            raw = bytes.fromhex(text) if self.hex else base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         except (ValueError, binascii.Error) as error:
             raise InvalidToken(str(error)) from error
+        if self.encode(raw) != text:  # uppercase hex, or base64 bits the decoder ignores
+            raise InvalidToken("not in canonical form")
+        return raw
 
     def padding(self, size: int) -> int:
         """Bytes of padding a plaintext of `size` needs."""

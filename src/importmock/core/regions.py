@@ -21,6 +21,15 @@ def partition_of(region: str) -> str:
     return "aws"
 
 
+@functools.lru_cache(maxsize=256)
+def is_region(name: str) -> bool:
+    """Whether `name` is a region botocore knows, or one a partition's pattern admits."""
+    return any(
+        name in partition["regions"] or re.match(str(partition["regionRegex"]), name)  # type: ignore[operator]
+        for partition in _partitions()
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _partitions() -> list[dict[str, object]]:
     data = botocore.loaders.create_loader().load_data("partitions")

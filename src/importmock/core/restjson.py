@@ -130,7 +130,8 @@ def _path_regex(path: str) -> re.Pattern[str]:
     parts, last = [], 0
     for found in _LABEL.finditer(path):
         parts.append(re.escape(path[last : found.start()]))
-        parts.append(f"(?P<{found[1]}>{'.+' if found[2] else '[^/]+'})")  # {key+} spans slashes
+        # {key+} spans slashes; an empty label still routes, so the shape reader refuses it
+        parts.append(f"(?P<{found[1]}>{'.*' if found[2] else '[^/]*'})")
         last = found.end()
     parts.append(re.escape(path[last:]))
     return re.compile("".join(parts))

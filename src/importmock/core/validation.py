@@ -94,6 +94,8 @@ class ShapeReader:
                     self._violate(None, member_path, "Member must not be null")
                 continue
             result[name] = self.value(member, item, member_path)
+        if shape.metadata.get("union") and len(result) != 1:
+            self._violate(value, path, "Member must have exactly one member set")
         return result
 
     def _list(self, shape: ListShape, value: Any, path: str) -> list[Any]:

@@ -3,5 +3,12 @@
 from __future__ import annotations
 
 from importmock.core.service import Service
+from importmock.services.cloudtrail.errors import NAMESPACE, InvalidParameterException
+from importmock.services.cloudtrail.imports import LakeImports
 
-SERVICE = Service(name="cloudtrail", backends=(), namespace="com.amazonaws.cloudtrail.v20131101")
+SERVICE = Service(
+    name="cloudtrail",
+    backends=(LakeImports,),
+    namespace=NAMESPACE,
+    validation_error=InvalidParameterException,
+)

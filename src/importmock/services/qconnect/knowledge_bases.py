@@ -21,8 +21,10 @@ def knowledge_base_id(reference: str, context: BackendContext) -> str:
     another kind of resource, ResourceNotFoundException.
     """
     found = _ARN.fullmatch(reference)
-    if found is None:
+    if found is None and not reference.startswith("arn:"):
         return reference  # the shape reader has checked it is a UUID
+    if found is None:  # an ARN the model admits but that names no knowledge base
+        raise ResourceNotFoundException(f"Knowledge base {reference} not found", resourceName=reference)
     if (found["partition"], found["account"]) != (context.partition, context.account_id):
         raise AccessDeniedException("User is not authorized to perform this action on the knowledge base")
     if found["region"] != context.region or found["kind"] != "knowledge-base":

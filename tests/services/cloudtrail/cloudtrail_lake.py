@@ -1,0 +1,72 @@
+"""What the CloudTrail Lake import tests share: ARNs, requests and small checks."""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import datetime, timezone
+
+ACCOUNT = "123456789012"
+OTHER_ACCOUNT = "111122223333"
+# whole milliseconds, so the value survives CloudTrail's epoch-seconds wire format exactly
+T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+UNKNOWN_ID = "01234567-89ab-4cde-8f01-23456789abcd"
+STORE_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+SOURCE_URI = "s3://trail-bucket/logs"
+STATISTICS = ("PrefixesFound", "PrefixesCompleted", "FilesCompleted", "EventsCompleted", "FailedEntries")
+
+
+def store_arn(region="us-east-1", account=ACCOUNT, partition="aws", ident=STORE_ID):
+    return f"arn:{partition}:cloudtrail:{region}:{account}:eventdatastore/{ident}"
+
+
+STORE = store_arn()
+OTHER_STORE = store_arn(ident="b2c3d4e5-6789-01ab-cdef-EXAMPLE22222")
+
+
+def source(uri=SOURCE_URI, region="us-east-1", role=f"arn:aws:iam::{ACCOUNT}:role/CloudTrailImport"):
+    return {"S3": {"S3LocationUri": uri, "S3BucketRegion": region, "S3BucketAccessRoleArn": role}}
+
+
+def start_request(destination=STORE, **overrides):
+    request = {"Destinations": [destination], "ImportSource": source()}
+    request.update(copy.deepcopy(overrides))
+    return {k: v for k, v in request.items() if v is not None}
+
+
+def start(client, destination=STORE, **overrides):
+    """Starts a new import; returns the StartImport response without its metadata."""
+    response = client.start_import(**start_request(destination, **overrides))
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def get(client, ident):
+    response = client.get_import(ImportId=ident)
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def listed_ids(client, **params):
+    return [item["ImportId"] for item in client.list_imports(**params)["Imports"]]
+
+
+def error_of(excinfo):
+    """(code, HTTP status, message) of a ClientError."""
+    response = excinfo.value.response
+    return (
+        response["Error"]["Code"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Message"],
+    )
+
+
+def flip(token, index):
+    """The token with the character at index replaced by another of the same kind."""
+    c = token[index]
+    if c.isdigit():
+        new = str((int(c) + 1) % 10)
+    elif c.isalpha():
+        new = ("b" if c.lower() == "a" else "a") if c.islower() else ("B" if c == "A" else "A")
+    else:
+        new = "A" if c != "A" else "B"
+    return token[:index] + new + token[index + 1 :]
