@@ -30,7 +30,8 @@ class Service:
         signing_name: the SigV4 service name requests carry (``wisdom`` for qconnect).
         namespace: the error type prefix of the service's own errors.
         validation_error: what a broken input constraint raises.
-        unenforced_patterns: shape name -> why AWS does not apply that model pattern.
+        unenforced_patterns: shape name, or ``Structure.Member``, -> why AWS does not apply
+            that model pattern there.
     """
 
     name: str
@@ -42,7 +43,7 @@ class Service:
 
     @functools.cached_property
     def model(self) -> ServiceModel:
-        model = ServiceModel(_loader().load_service_model(self.name, "service-2"), self.name)
+        model = service_model(self.name)
         unknown = set(self.handlers) - set(model.operation_names)
         if unknown or model.signing_name != (self.signing_name or self.name):
             raise RuntimeError(f"{self.name}: not in botocore's model: {unknown or 'signing name'}")
@@ -74,6 +75,12 @@ class Service:
         if shape is None:
             return {}
         return ShapeReader(self.unenforced_patterns).read(shape, body, self.validation_error)
+
+
+@functools.lru_cache(maxsize=16)
+def service_model(name: str) -> ServiceModel:
+    """botocore's model of service `name`, loaded once."""
+    return ServiceModel(_loader().load_service_model(name, "service-2"), name)
 
 
 @functools.lru_cache(maxsize=1)

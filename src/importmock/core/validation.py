@@ -61,7 +61,8 @@ class ShapeReader:
     """Converts one request body against its input shape and collects violations.
 
     Args:
-        unenforced: shape names whose model pattern AWS itself does not apply.
+        unenforced: where AWS itself does not apply the model's pattern: shape names
+            (``Arn``), or members as ``Structure.Member`` (``S3Config.RoleArn``).
     """
 
     def __init__(self, unenforced: Collection[str] = ()) -> None:
@@ -93,7 +94,10 @@ class ShapeReader:
                 if name in shape.required_members:
                     self._violate(None, member_path, "Member must not be null")
                 continue
-            result[name] = self.value(member, item, member_path)
+            if f"{shape.name}.{name}" in self._unenforced and member.type_name == "string":
+                result[name] = self._string(member, item, member_path, pattern=False)
+            else:
+                result[name] = self.value(member, item, member_path)
         if shape.metadata.get("union") and len(result) != 1:
             self._violate(value, path, "Member must have exactly one member set")
         return result
@@ -113,16 +117,16 @@ class ShapeReader:
             for k, v in value.items()
         }
 
-    def _string(self, shape: Shape, value: Any, path: str) -> str:
+    def _string(self, shape: Shape, value: Any, path: str, pattern: bool = True) -> str:
         if not isinstance(value, str):
             raise _mismatch(value, "a string", path)
         if not self._size(shape, value, len(value), path, "length"):
             return value  # a pattern on an oversize value could backtrack for minutes
         if (enum := shape.metadata.get("enum")) and value not in enum:
             self._violate(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
-        pattern = shape.metadata.get("pattern")
-        if pattern and shape.name not in self._unenforced and not compiled(pattern).fullmatch(value):
-            self._violate(value, path, f"Member must satisfy regular expression pattern: {pattern}")
+        expected = shape.metadata.get("pattern") if pattern and shape.name not in self._unenforced else None
+        if expected and not compiled(expected).fullmatch(value):
+            self._violate(value, path, f"Member must satisfy regular expression pattern: {expected}")
         return value
 
     def _integer(self, shape: Shape, value: Any, path: str) -> int:

@@ -3,5 +3,18 @@
 from __future__ import annotations
 
 from importmock.core.service import Service
+from importmock.services.forecast.dataset_import_jobs import DatasetImportJobs
+from importmock.services.forecast.errors import NAMESPACE, InvalidInputException
 
-SERVICE = Service(name="forecast", backends=(), namespace="com.amazonaws.forecast")
+SERVICE = Service(
+    name="forecast",
+    backends=(DatasetImportJobs,),
+    namespace=NAMESPACE,
+    validation_error=InvalidInputException,
+    unenforced_patterns={
+        # one Arn shape serves every ARN member, with a forecast-only pattern AWS does not
+        # apply where the value is no Forecast ARN
+        "S3Config.RoleArn": "an IAM role ARN",
+        "Filter.Value": "a dataset ARN, or a status",
+    },
+)
