@@ -241,3 +241,19 @@ def test_mock_imports_rejects_bad_options(options: dict[str, object], message: s
 def test_mock_imports_refuses_non_callables() -> None:
     with pytest.raises(TypeError):
         mock_imports()(42)  # type: ignore[call-overload]
+
+
+def test_durations_keys_are_the_families_design_names() -> None:
+    from importmock.services import FAMILIES
+
+    keys = {
+        "dynamodb:import",
+        "dynamodb:export",
+        "cloudtrail:import",
+        "forecast:dataset-import-job",
+        "qconnect:import-job",
+    }
+    assert set(FAMILIES) == keys
+    mock = mock_imports(duration=5, durations=dict.fromkeys(keys, None) | {"dynamodb:export": 1.5})
+    assert mock._durations["dynamodb:export"] == 1.5
+    assert mock._durations["qconnect:import-job"] is None
