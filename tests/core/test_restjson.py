@@ -98,6 +98,33 @@ def test_unimplemented_rest_operation_names_itself(mock) -> None:
         send(mock, "GET", "/knowledgeBases")
 
 
-def test_unknown_path_names_the_service(mock) -> None:
-    with pytest.raises(NotImplementedOperation, match="no qconnect operation for GET"):
-        send(mock, "GET", "/no/such/path")
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/no/such/path"),
+        ("PUT", f"/knowledgeBases/{KB}/importJobs"),
+        ("get", f"/knowledgeBases/{KB}/upload"),
+    ],
+)
+def test_a_request_line_naming_no_operation_is_unknown_operation(mock, method: str, path: str) -> None:
+    response, body = send(mock, method, path)
+    assert response.status == 404
+    assert response.headers["x-amzn-errortype"] == "UnknownOperationException"
+    assert path in body["message"]
+
+
+def test_a_malformed_url_is_unknown_operation(mock) -> None:
+    request = HttpRequest("GET", "https://[wisdom/knowledgeBases", SIGNED, b"")
+    assert mock.answer(request).status == 404
+
+
+@pytest.mark.parametrize("query", ["maxResults=1_0", "maxResults=%20%205", "maxResults=%D9%A3"])
+def test_query_numbers_are_read_strictly(mock, query: str) -> None:
+    response, body = send(mock, "GET", f"/knowledgeBases/{KB}/importJobs?{query}")
+    assert response.status == 400, body
+
+
+def test_a_get_body_does_not_fill_query_members(mock) -> None:
+    response, _ = send(mock, "GET", f"/knowledgeBases/{KB}/importJobs", {"maxResults": 1, "nextToken": "x"})
+    assert response.status == 200
+    assert mock.calls[-1].params == {"knowledgeBaseId": KB}

@@ -277,3 +277,29 @@ def test_bad_token_message_copies_aws(mock, make_client) -> None:
     assert error_of(lambda: client.list_imports(NextToken=token))["Message"] == (
         f"Invalid Request: Provided nextToken is invalid: {token}"
     )
+
+
+def test_unknown_json_target_is_unknown_operation(mock) -> None:
+    status, body = raw_call(mock, "NoSuchOperation", {})
+    assert status == 400
+    assert body["__type"] == "com.amazon.coral.service#UnknownOperationException"
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "1e20",
+        "inf",
+        "-62135596801",
+        "99999999999999999999999",
+        "9999-12-31T23:59:59-14:00",
+        "0001-01-01T00:00:00+14:00",
+    ],
+)
+def test_timestamps_out_of_range_are_serialization_errors(mock, when: str) -> None:
+    table = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+    status, body = raw_call(
+        mock, "ExportTableToPointInTime", {"TableArn": table, "S3Bucket": "bucket", "ExportTime": when}
+    )
+    assert status == 400
+    assert body["__type"].endswith("#SerializationException")

@@ -37,10 +37,10 @@ class Caller:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Where a request goes."""
+    """Where a request goes; `operation` is None when it names none of the service's."""
 
     service: Service
-    operation: OperationModel
+    operation: OperationModel | None
     caller: Caller
 
 
@@ -67,12 +67,9 @@ class Dispatcher:
                 f"importmock does not implement {service.name} {operation.name} "
                 f"(it mocks {', '.join(sorted(service.handlers))})"
             )
-        target = request.headers.get("x-amz-target", "")
         if services:
-            raise NotImplementedOperation(
-                f"importmock found no {services[0].name} operation for {request.method} {request.url}"
-                f"{' ' + target if target else ''}"
-            )
+            return Route(services[0], None, caller)  # AWS answers UnknownOperationException
+        target = request.headers.get("x-amz-target", "")
         raise NotImplementedOperation(
             f"importmock does not mock service {caller.signing_name!r} "
             f"({request.method} {request.url}{' ' + target if target else ''})"

@@ -38,6 +38,12 @@ class SerializationException(ServiceError):
     message_key = "Message"
 
 
+class UnknownOperationException(ServiceError):
+    """A request to a mocked service that names none of its operations, answered as AWS does."""
+
+    namespace = "com.amazon.coral.service"
+
+
 class NotImplementedOperation(NotImplementedError):
     """A request for an operation importmock does not answer, raised in the caller.
 

@@ -71,11 +71,11 @@ class Progress:
         if self.due is None or self.due <= self.started:
             return 0.0
         until = min(now, self.ended) if self.ended is not None else now
-        return min(1.0, (until - self.started) / (self.due - self.started))
+        return max(0.0, min(1.0, (until - self.started) / (self.due - self.started)))
 
     def stop(self, now: datetime, status: str) -> None:
         """Ends the job now in a status `finish` does not offer (StopImport, StopResource)."""
-        self.outcome, self.ended = status, now
+        self.outcome, self.ended = status, max(now, self.started)  # a clock set back: not before it began
 
     def finish(self, now: datetime, status: str | None, code: str | None, message: str | None) -> None:
         """Ends the job now; see `ImportMock.finish` for the rules."""
@@ -89,6 +89,6 @@ class Progress:
         if status == self.family.succeeded and (code or message):
             raise ValueError(f"failure_code and failure_message need a failed status, not {status}")
         default_code, default_message = self.family.endings.get(status, (None, None))
-        self.outcome, self.ended = status, now
+        self.outcome, self.ended = status, max(now, self.started)
         self.failure_code = code or default_code
         self.failure_message = message or default_message

@@ -214,6 +214,9 @@ class ImportMock:
         """Answers one AWS request (the in-process and the server path alike)."""
         route = self._dispatcher.route(request)
         service, operation, caller = route.service, route.operation, route.caller
+        if operation is None:
+            unknown = service.protocol.unknown_operation(f"{request.method} {request.url}")
+            return service.protocol.error(service.model, unknown, unknown.namespace or service.namespace)
         account = caller.account(self.account_id)
         params: dict[str, Any] = {}
         error: str | None = None

@@ -19,7 +19,7 @@ from typing import Any
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 from botocore.validate import validate_parameters
 
-from importmock.core.errors import SerializationException, ServiceError
+from importmock.core.errors import SerializationException, ServiceError, UnknownOperationException
 from importmock.core.types import Output
 
 _ids = random.Random()  # request ids need to be unique, not secret
@@ -67,6 +67,10 @@ class Protocol(ABC):
 
     @abstractmethod
     def error(self, model: ServiceModel, error: ServiceError, namespace: str) -> HttpResponse: ...
+
+    def unknown_operation(self, request_line: str) -> ServiceError:
+        """What AWS answers a request that names no operation of the service."""
+        return UnknownOperationException(f"No operation matches {request_line}")
 
 
 class JsonProtocol(Protocol):

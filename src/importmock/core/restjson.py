@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
 
-from importmock.core.errors import SerializationException, ServiceError
+from importmock.core.errors import SerializationException, ServiceError, UnknownOperationException
 from importmock.core.protocols import (
     HttpRequest,
     HttpResponse,
@@ -25,8 +25,17 @@ from importmock.core.protocols import (
 )
 from importmock.core.types import Output
 
+
+class UnknownRoute(UnknownOperationException):
+    """A REST request whose method and path match no operation: a 404, as AWS answers it."""
+
+    code = "UnknownOperationException"
+    status = 404
+
+
 _LABEL = re.compile(r"\{([A-Za-z0-9_]+)(\+?)\}")
 _TEXT_TYPES = {"integer": int, "long": int, "double": float, "float": float}
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")  # int() would also take "1_0" or " 5"
 
 
 class Route:
@@ -56,7 +65,10 @@ class RestJsonProtocol(Protocol):
         self._by_name = {route.name: route for route in routes}
 
     def operation_name(self, model: ServiceModel, request: HttpRequest) -> str | None:
-        url = urlsplit(request.url)
+        try:
+            url = urlsplit(request.url)
+        except ValueError:  # e.g. a malformed IPv6 host
+            return None
         query = parse_qs(url.query, keep_blank_values=True)
         for route in self._routes:
             if route.match(request.method, url.path, query) is not None:
@@ -73,11 +85,13 @@ class RestJsonProtocol(Protocol):
         if not isinstance(document, dict):
             raise SerializationException("The request body must be a JSON object")
         payload = shape.serialization.get("payload")
-        params: dict[str, Any] = {} if payload else dict(document)
+        params: dict[str, Any] = {}
         for name, member in shape.members.items():
             where, wire = member.serialization.get("location"), member.serialization.get("name", name)
             if name == payload:
                 params[wire] = document
+            elif where is None and not payload and wire in document:
+                params[wire] = document[wire]
             elif where == "uri" and wire in labels:
                 params[wire] = _from_text(member, labels[wire])
             elif where == "querystring" and wire in query:
@@ -113,6 +127,9 @@ class RestJsonProtocol(Protocol):
         body = json_bytes(document) if status != 204 else b""
         return HttpResponse(status, headers, body)
 
+    def unknown_operation(self, request_line: str) -> ServiceError:
+        return UnknownRoute(f"No operation matches {request_line}")
+
     def error(self, model: ServiceModel, error: ServiceError, namespace: str) -> HttpResponse:
         shape = error_shape(model, error.error_code)
         members = serialize(shape, error.members) if shape is not None else error.members
@@ -140,10 +157,12 @@ def _path_regex(path: str) -> re.Pattern[str]:
 def _from_text(shape: Shape, text: str) -> Any:
     """A path, query or header value in the JSON type of its shape, when it reads as one."""
     convert = _TEXT_TYPES.get(shape.type_name)
-    try:
-        if convert is not None:
+    if convert is not None and _NUMBER.fullmatch(text):
+        try:
             return convert(text)
-    except ValueError:
+        except ValueError:
+            pass
+    if convert is not None:
         return text  # the shape reader then names the member in its error
     if shape.type_name == "boolean" and text in ("true", "false"):
         return text == "true"

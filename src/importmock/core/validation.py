@@ -156,8 +156,9 @@ class ShapeReader:
                 return datetime.fromtimestamp(value, timezone.utc)
             if isinstance(value, str):
                 parsed = parse_timestamp(value)
-                return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-        except (ValueError, OverflowError, OSError):
+                parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+                return parsed.astimezone(timezone.utc)  # a time UTC cannot show overflows here
+        except (ValueError, OverflowError, OSError, RuntimeError):  # botocore's parser: RuntimeError
             pass
         raise _mismatch(value, "a timestamp", path)
 

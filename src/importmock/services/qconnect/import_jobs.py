@@ -67,7 +67,9 @@ class ImportJob:
             "importJobType": self.request["importJobType"],
             "status": status or self.status(now),
             "createdTime": self.progress.started,
-            "lastModifiedTime": max(when for when in changes if when is not None and when <= now),
+            "lastModifiedTime": max(
+                (when for when in changes if when is not None and when <= now), default=self.progress.started
+            ),
             "metadata": self.request.get("metadata"),
             "externalSourceConfiguration": self.request.get("externalSourceConfiguration"),
         }
