@@ -303,3 +303,11 @@ def test_timestamps_out_of_range_are_serialization_errors(mock, when: str) -> No
     )
     assert status == 400
     assert body["__type"].endswith("#SerializationException")
+
+
+@pytest.mark.parametrize("region", ["mars-north-1", "US-EAST-1", "us-east-1 "])
+def test_a_scope_naming_no_region_is_refused(mock, region: str) -> None:
+    status, body = raw_call(mock, "ListImports", {}, region=region)
+    assert status == 400
+    assert body["__type"] == "com.amazon.coral.service#InvalidSignatureException"
+    assert mock.calls == []

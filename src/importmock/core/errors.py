@@ -44,6 +44,12 @@ class UnknownOperationException(ServiceError):
     namespace = "com.amazon.coral.service"
 
 
+class InvalidSignatureException(ServiceError):
+    """A request signed for a region no partition has."""
+
+    namespace = "com.amazon.coral.service"
+
+
 class NotImplementedOperation(NotImplementedError):
     """A request for an operation importmock does not answer, raised in the caller.
 

@@ -13,9 +13,10 @@ from typing import Any, TypeVar, cast, overload
 
 from importmock.core import intercept
 from importmock.core.clock import Clock, real_now
-from importmock.core.dispatch import Dispatcher
-from importmock.core.errors import ServiceError
+from importmock.core.dispatch import Dispatcher, Route
+from importmock.core.errors import InvalidSignatureException, ServiceError
 from importmock.core.protocols import HttpRequest, HttpResponse
+from importmock.core.regions import is_region
 from importmock.core.state import Call, State
 from importmock.core.uploads import Receipt
 
@@ -202,21 +203,35 @@ class ImportMock:
 
     # -- answering --------------------------------------------------------------------
 
-    def receive_upload(self, url: str, body: bytes) -> Receipt:
-        """Takes a `requests` PUT to an upload URL this mock issued (see core/uploads.py)."""
+    def _refusal(self, route: Route) -> HttpResponse | None:
+        """AWS's answer to a request signed for no region (it has no endpoint to reach)."""
+        if is_region(route.caller.region):
+            return None
+        bad = InvalidSignatureException(
+            f"Credential should be scoped to a valid region, not '{route.caller.region}'."
+        )
+        return route.service.protocol.error(route.service.model, bad, bad.namespace or "")
+
+    def _unknown(self, route: Route, request: HttpRequest) -> HttpResponse:
+        unknown = route.service.protocol.unknown_operation(f"{request.method} {request.url}")
+        return route.service.protocol.error(route.service.model, unknown, unknown.namespace or "")
+
+    def receive_object(self, method: str, url: str, body: bytes) -> Receipt:
+        """Takes a `requests` PUT or GET of a URL this mock issued (see core/uploads.py)."""
         with self._lock:
-            receipt = self._state.uploads.receive(url, body, self.clock.now())
-        params = {"url": url.split("?", 1)[0], "ContentLength": len(body)}
-        self.calls.append(Call("s3", "PutObject", receipt.region, receipt.account_id, params, receipt.error))
+            receipt = self._state.uploads.receive(method, url, body, self.clock.now())
+        operation, size = ("PutObject", len(body)) if method == "PUT" else ("GetObject", len(receipt.body))
+        params = {"url": url.split("?", 1)[0], "ContentLength": size}
+        self.calls.append(Call("s3", operation, receipt.region, receipt.account_id, params, receipt.error))
         return receipt
 
     def answer(self, request: HttpRequest) -> HttpResponse:
         """Answers one AWS request (the in-process and the server path alike)."""
         route = self._dispatcher.route(request)
         service, operation, caller = route.service, route.operation, route.caller
-        if operation is None:
-            unknown = service.protocol.unknown_operation(f"{request.method} {request.url}")
-            return service.protocol.error(service.model, unknown, unknown.namespace or service.namespace)
+        refusal = self._refusal(route)
+        if refusal is not None or operation is None:
+            return refusal or self._unknown(route, request)
         account = caller.account(self.account_id)
         params: dict[str, Any] = {}
         error: str | None = None

@@ -1,9 +1,10 @@
-"""Presigned upload URLs: issued by backends, and PUTs to them captured through `responses`.
+"""Presigned S3-style URLs: issued by backends; `requests` PUTs and GETs captured by `responses`.
 
-A StartContentUpload answer holds a URL the caller then PUTs a file to with `requests`.
-While a mock is active, such PUTs are answered here, recorded, and remembered by upload
-id, so StartImportJob can tell an issued upload from an invented one. `responses` (and so
-`requests`) is imported only when the first URL is issued, keeping `import importmock` cheap.
+A StartContentUpload answer holds a URL the caller then PUTs a file to with `requests`, and
+a job's answer holds download URLs. While a mock is active such requests are answered here
+from a small per-mock object store, recorded, and checked against the expiry each URL
+carries (X-Amz-Date + X-Amz-Expires on the mock clock). `responses` (and so `requests`) is
+imported only when the first URL is issued, keeping `import importmock` cheap.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import secrets
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from importmock.core import intercept
 
 HOST = "importmock-uploads"
 _URL = re.compile(
-    rf"https://{HOST}\.s3\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<account>\d{{12}})/(?P<id>[0-9a-f-]{{36}})"
+    rf"https://{HOST}\.s3\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
+    rf"/(?P<key>(?P<account>\d{{12}})/[^?#]+)"
 )
 
 
@@ -40,24 +43,26 @@ class Upload:
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """How a PUT to an upload URL was answered, and where it was sent."""
+    """How a request to one of the URLs was answered, and where it was sent."""
 
     status: int
     error: str | None
     region: str
     account_id: str
+    body: bytes
 
 
 class Uploads:
-    """The uploads one mock has issued, by id."""
+    """The upload URLs one mock has issued, by upload id, and the objects its URLs serve."""
 
     def __init__(self) -> None:
         self._by_id: dict[str, Upload] = {}
+        self._objects: dict[str, bytes] = {}  # "account/key" -> body
 
     def issue(
         self, owner: str, account_id: str, region: str, now: datetime, ttl: timedelta, content_type: str
     ) -> Upload:
-        """A new upload URL, valid for `ttl`; starts capturing `requests` PUTs if needed."""
+        """A new upload URL, valid for `ttl`; starts capturing `requests` if needed."""
         ident = str(uuid.uuid4())
         url = presigned_url(region, account_id, ident, now, ttl)
         upload = self._by_id[ident] = Upload(ident, owner, account_id, region, url, now + ttl, content_type)
@@ -67,17 +72,40 @@ class Uploads:
     def get(self, ident: str) -> Upload | None:
         return self._by_id.get(ident)
 
-    def receive(self, url: str, body: bytes, now: datetime) -> Receipt:
-        """Takes a PUT to `url`, as S3 would answer it."""
+    def publish(self, account_id: str, key: str, body: bytes) -> None:
+        """Makes `body` downloadable at the presigned URLs of `key`; starts capturing if needed."""
+        self._objects.setdefault(f"{account_id}/{key}", body)
+        _capture()
+
+    def receive(self, method: str, url: str, body: bytes, now: datetime) -> Receipt:
+        """Takes a PUT (of an issued upload) or a GET (of an object), as S3 would answer it."""
         found = _URL.match(url)
-        region, account = (found["region"], found["account"]) if found else ("", "")
-        upload = self._by_id.get(found["id"]) if found else None
-        if upload is None:
-            return Receipt(403, "SignatureDoesNotMatch", region, account)
-        if now > upload.expires:
-            return Receipt(403, "AccessDenied", region, account)  # S3: Request has expired
-        upload.received = body
-        return Receipt(200, None, region, account)
+        if found is None:
+            return Receipt(403, "SignatureDoesNotMatch", "", "", b"")
+        region, account, key = found["region"], found["account"], found["key"]
+        if _expired(url, now):
+            return Receipt(403, "AccessDenied", region, account, b"")  # S3: Request has expired
+        if method == "GET":
+            stored = self._objects.get(key)
+            return (
+                Receipt(200, None, region, account, stored)
+                if stored is not None
+                else Receipt(404, "NoSuchKey", region, account, b"")
+            )
+        upload = self._by_id.get(key.split("/", 1)[1])
+        if upload is None or upload.account_id != account:
+            return Receipt(403, "SignatureDoesNotMatch", region, account, b"")
+        upload.received = self._objects[key] = body
+        return Receipt(200, None, region, account, b"")
+
+
+def _expired(url: str, now: datetime) -> bool:
+    query = parse_qs(urlsplit(url).query)
+    try:
+        signed = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return now > signed + timedelta(seconds=int(query["X-Amz-Expires"][0]))
+    except (KeyError, ValueError):
+        return True  # not a presigned URL of ours
 
 
 def presigned_url(region: str, account_id: str, key: str, now: datetime, ttl: timedelta) -> str:
@@ -104,7 +132,8 @@ def _capture() -> None:
         import responses
 
         capture = responses.RequestsMock(assert_all_requests_are_fired=False)
-        capture.add_callback(responses.PUT, _URL, callback=_answer_put)
+        for method in (responses.PUT, responses.GET):
+            capture.add_callback(method, _URL, callback=_answer)
         capture.add_passthru(re.compile(rf"^(?!https://{HOST}\.)"))  # other traffic as before
         capture.start()
         _requests_mock = capture
@@ -120,16 +149,18 @@ def _release() -> None:
             _requests_mock = None
 
 
-def _answer_put(request: Any) -> tuple[int, dict[str, str], str]:
+def _answer(request: Any) -> tuple[int, dict[str, str], bytes | str]:
     mock = intercept.active()
     if mock is None:
         return 403, {}, _s3_error("AccessDenied", "importmock is not active")
     body = request.body or b""
-    receipt = mock.receive_upload(request.url, body if isinstance(body, bytes) else body.encode())
+    receipt = mock.receive_object(
+        request.method, request.url, body if isinstance(body, bytes) else body.encode()
+    )
     if receipt.error is not None:
         headers = {"content-type": "application/xml"}
-        return receipt.status, headers, _s3_error(receipt.error, "importmock refused the upload")
-    return receipt.status, {"etag": f'"{secrets.token_hex(16)}"'}, ""
+        return receipt.status, headers, _s3_error(receipt.error, "importmock refused the request")
+    return receipt.status, {"etag": f'"{secrets.token_hex(16)}"'}, receipt.body
 
 
 def _s3_error(code: str, message: str) -> str:

@@ -187,7 +187,11 @@ class LakeImports(Backend):
             self._jobs,
             token=params.get("NextToken"),
             limit=params.get("MaxResults", PAGE_SIZE),
-            scope={"Destination": destination, "ImportStatus": status},
+            scope={
+                "Destination": destination,
+                "ImportStatus": status,
+                "MaxResults": params.get("MaxResults"),
+            },
             keep=lambda job: status in (None, job.progress.status(now)),
             group=destination,
         )
@@ -202,7 +206,11 @@ class LakeImports(Backend):
             lambda after: [(key, failure) for key, failure in failures if after is None or key > after],
             token=params.get("NextToken"),
             limit=params.get("MaxResults", PAGE_SIZE),
-            scope={"Operation": "ListImportFailures", "ImportId": ident},
+            scope={
+                "Operation": "ListImportFailures",
+                "ImportId": ident,
+                "MaxResults": params.get("MaxResults"),
+            },
         )
         return {"Failures": page.items, "NextToken": page.next_token}
 

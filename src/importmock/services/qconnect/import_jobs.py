@@ -28,6 +28,7 @@ IMPORT_JOB = Family(
 )
 DELETABLE = ("COMPLETE", "FAILED")
 URL_LIFETIME = timedelta(hours=1)  # the download URLs of a job's file and failure report
+FAILED_RECORDS_HEADER = b"name,content,errorMessage\n"  # nothing is parsed, so no row failed
 TOKEN_WINDOW = timedelta(hours=8)
 
 
@@ -38,8 +39,6 @@ class ImportJob:
     knowledge_base: str
     knowledge_base_arn: str
     request: Params
-    url: str
-    report_url: str  # where the failed records would be, shown once the job has FAILED
     progress: Progress
     deleting_since: datetime | None = None
     deleted_at: datetime | None = None
@@ -74,14 +73,6 @@ class ImportJob:
             "externalSourceConfiguration": self.request.get("externalSourceConfiguration"),
         }
 
-    def describe(self, now: datetime, status: str | None = None) -> Output:
-        return {
-            **self.summarize(now, status),
-            "url": self.url,
-            "urlExpiry": self.progress.started + URL_LIFETIME,
-            "failedRecordReport": self.report_url if self.progress.status(now) == "FAILED" else None,
-        }
-
 
 class ImportJobs(Backend):
     """Import jobs of the knowledge bases of one account and region.
@@ -104,6 +95,7 @@ class ImportJobs(Backend):
         self._deleting: list[ImportJob] = []
 
     def find_job(self, ref: str) -> ImportJob | None:
+        self._purge(self.clock.now())
         return self._jobs.get(ref)
 
     @operation("StartImportJob")
@@ -121,10 +113,10 @@ class ImportJobs(Backend):
             )
         request = {**params, "knowledgeBaseId": base}
         earlier = self._tokens.get(params.get("clientToken"), now)
-        if earlier is not None:
+        if earlier is not None and earlier.deleted_at is None:  # a deleted job frees its token
             if earlier.request != request:
                 raise ConflictException("The clientToken was used with different parameters")
-            return {"importJob": earlier.describe(now)}
+            return {"importJob": self._describe(earlier, now)}
         ident = str(uuid.UUID(int=c.rng.getrandbits(128), version=4))
         job = ImportJob(
             id=ident,
@@ -132,17 +124,15 @@ class ImportJobs(Backend):
             knowledge_base=base,
             knowledge_base_arn=knowledge_base_arn(base, c),
             request=request,
-            url=self._url(f"{upload.id}/content", now),
-            report_url=self._url(f"{ident}/failed-records.csv", now),
             progress=Progress(IMPORT_JOB, started=now, due=self.due(IMPORT_JOB.key, now)),
         )
         self._jobs.add(job)
         self._tokens.remember(params.get("clientToken"), job, now)
-        return {"importJob": job.describe(now, status=IMPORT_JOB.initial)}
+        return {"importJob": self._describe(job, now, status=IMPORT_JOB.initial)}
 
     @operation("GetImportJob")
     def get_import_job(self, params: Params) -> Output:
-        return {"importJob": self._job(params).describe(self.clock.now())}
+        return {"importJob": self._describe(self._job(params), self.clock.now())}
 
     @operation("ListImportJobs")
     def list_import_jobs(self, params: Params) -> Output:
@@ -184,6 +174,16 @@ class ImportJobs(Backend):
             self._deleting.remove(job)
             self._jobs.remove(job)
 
-    def _url(self, key: str, now: datetime) -> str:
-        c = self.context
-        return presigned_url(c.region, c.account_id, key, now, URL_LIFETIME)
+    def _describe(self, job: ImportJob, now: datetime, status: str | None = None) -> Output:
+        """A job with download links signed now, as each read of AWS signs them anew."""
+        c, report = self.context, None
+        if job.progress.status(now) == "FAILED":
+            report_key = f"{job.id}/failed-records.csv"
+            c.uploads.publish(c.account_id, report_key, FAILED_RECORDS_HEADER)
+            report = presigned_url(c.region, c.account_id, report_key, now, URL_LIFETIME)
+        return {
+            **job.summarize(now, status),
+            "url": presigned_url(c.region, c.account_id, job.request["uploadId"], now, URL_LIFETIME),
+            "urlExpiry": now + URL_LIFETIME,
+            "failedRecordReport": report,
+        }
