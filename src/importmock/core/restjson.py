@@ -48,6 +48,8 @@ class Route:
         self.pattern = _path_regex(path)
         self.query_keys = {part.partition("=")[0] for part in query.split("&") if part}
         self.literal_length = len(_LABEL.sub("", path))  # more literal text: more specific
+        self.greedy = "+}" in path
+        self.segments = path.count("/")
 
     def match(self, method: str, path: str, query: Mapping[str, list[str]]) -> dict[str, str] | None:
         if method != self.method or not self.query_keys <= query.keys():
@@ -60,9 +62,17 @@ class RestJsonProtocol(Protocol):
     """REST-JSON for one service model."""
 
     def __init__(self, model: ServiceModel) -> None:
-        routes = [Route(model.operation_model(name)) for name in model.operation_names]
-        self._routes = sorted(routes, key=lambda route: -route.literal_length)
+        routes = sorted(
+            (Route(model.operation_model(name)) for name in model.operation_names),
+            key=lambda route: -route.literal_length,
+        )
         self._by_name = {route.name: route for route in routes}
+        # a request is matched only against routes of its method and number of segments
+        # (and the few greedy ones), not against every operation of the service
+        self._candidates: dict[tuple[str, int], list[Route]] = {}
+        for route in routes:
+            self._candidates.setdefault((route.method, route.segments), []).append(route)
+        self._greedy = [route for route in routes if route.greedy]
 
     def operation_name(self, model: ServiceModel, request: HttpRequest) -> str | None:
         try:
@@ -70,7 +80,8 @@ class RestJsonProtocol(Protocol):
         except ValueError:  # e.g. a malformed IPv6 host
             return None
         query = parse_qs(url.query, keep_blank_values=True)
-        for route in self._routes:
+        candidates = self._candidates.get((request.method, url.path.count("/")), [])
+        for route in (*candidates, *self._greedy):
             if route.match(request.method, url.path, query) is not None:
                 return route.name
         return None
