@@ -173,20 +173,31 @@ Writer = Callable[[Any], Any]
 def _writer(shape: Shape) -> Writer | None:
     """A function that writes values of `shape`, built once per shape (None: as they are).
 
-    Walking botocore's shape objects on every response would repeat the same lookups;
-    a writer holds what they say, so a response costs one pass over its own data.
+    Walking botocore's shape objects on every response would repeat the same lookups; a
+    writer holds what they say, so a response costs one pass over its own data.
     """
     entry = _WRITERS.get(id(shape))
-    if entry is None or entry[1] is not shape:
-        entry = _WRITERS[id(shape)] = (_build_writer(shape), shape)
-    return entry[0]
+    if entry is not None and entry[1] is shape:
+        return entry[0]
+    # a recursive shape: its inner uses bind when called (by name: botocore may hand out
+    # a new Shape object for the same shape on each access)
+    building = (id(getattr(shape, "_shape_resolver", None)), shape.name)
+    if building in _BUILDING:
+        return lambda value: serialize(shape, value)
+    _BUILDING.add(building)
+    try:
+        writer = _build_writer(shape)
+    finally:
+        _BUILDING.discard(building)
+    _WRITERS[id(shape)] = (writer, shape)
+    return writer
 
 
 def _build_writer(shape: Shape) -> Writer | None:
     if isinstance(shape, StructureShape):
         # keyed by member name, walked over the handler's keys (fewer than the shape's)
         members = {
-            name: (member.serialization.get("name", name), _late(member))
+            name: (member.serialization.get("name", name), _writer(member))
             for name, member in shape.members.items()
         }
         return lambda value: {
@@ -195,10 +206,10 @@ def _build_writer(shape: Shape) -> Writer | None:
             if item is not None and (plan := members.get(name)) is not None
         }
     if isinstance(shape, ListShape):
-        item_writer = _late(shape.member)
+        item_writer = _writer(shape.member)
         return None if item_writer is None else (lambda value: [item_writer(v) for v in value])
     if isinstance(shape, MapShape):
-        value_writer = _late(shape.value)
+        value_writer = _writer(shape.value)
         return (
             None if value_writer is None else (lambda value: {k: value_writer(v) for k, v in value.items()})
         )
@@ -209,15 +220,8 @@ def _build_writer(shape: Shape) -> Writer | None:
     return None
 
 
-def _late(shape: Shape) -> Writer | None:
-    """The writer of a member: direct for scalars; containers are looked up when called, so
-    building a writer never descends into (possibly recursive) nested shapes."""
-    if shape.type_name in ("structure", "list", "map"):
-        return lambda value: serialize(shape, value)
-    return _writer(shape)
-
-
 _WRITERS: dict[int, tuple[Writer | None, Shape]] = {}  # the shape is kept, so its id stays its own
+_BUILDING: set[tuple[int, str]] = set()
 
 
 def error_status(shape: Shape | None, error: ServiceError) -> int:
