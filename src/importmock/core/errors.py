@@ -16,6 +16,7 @@ class ServiceError(Exception):
     code: ClassVar[str | None] = None  # set when the AWS code is not a valid class name
     namespace: ClassVar[str | None] = None  # the __type prefix, when not the service's own
     message_key: ClassVar[str | None] = None  # "Message" where AWS capitalises it
+    http_status: int | None = None  # an instance's own status, ahead of the model's
 
     def __init__(self, message: str, **members: Any) -> None:
         super().__init__(message)

@@ -11,18 +11,30 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar, cast, overload
 
+from botocore.model import OperationModel
+
 from importmock.core import intercept
 from importmock.core.clock import Clock, real_now
 from importmock.core.dispatch import Dispatcher, Route
 from importmock.core.errors import InvalidSignatureException, ServiceError
+from importmock.core.faults import Fault
 from importmock.core.protocols import HttpRequest, HttpResponse
 from importmock.core.regions import is_region
+from importmock.core.service import Service
 from importmock.core.state import Call, State
 from importmock.core.uploads import Receipt
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
 _LONGEST = 100 * 365 * 86400.0  # a century of mock time is enough for any job
+
+
+def _readable(service: Service, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
+    """The parameters of a request answered with an injected failure, as far as they read."""
+    try:
+        return service.protocol.body(operation, request)
+    except ServiceError:
+        return {}
 
 
 class ImportMock:
@@ -192,6 +204,46 @@ class ImportMock:
                 raise ValueError(f"no job {job!r} in this mock")
             found.progress.finish(self.clock.now(), status, failure_code, failure_message)
 
+    def fail_next(
+        self,
+        service: str,
+        operation: str,
+        *,
+        code: str = "ThrottlingException",
+        message: str | None = None,
+        status: int = 400,
+        times: int = 1,
+    ) -> None:
+        """Answers the next `times` attempts of an operation with an AWS error.
+
+        Attempts, not calls: botocore retries throttling and 5xx errors by itself, so
+        ``times=2`` with a throttling code is absorbed by standard-mode retries.
+
+        Args:
+            service: the service as boto3 names it (``"dynamodb"``).
+            operation: the operation as the API names it (``"DescribeImport"``).
+            code: the error code the attempts get.
+            message: its message (default: AWS's ``Rate exceeded`` for throttling).
+            status: the HTTP status the attempts get.
+            times: how many attempts fail.
+
+        Raises:
+            ValueError: a service or operation importmock does not answer, or bad numbers.
+        """
+        from importmock.services import SERVICES
+
+        handled = {s.name: s.handlers for s in SERVICES}
+        if service not in handled or operation not in handled[service]:
+            known = sorted(handled.get(service, {})) or sorted(handled)
+            raise ValueError(f"importmock does not answer {service} {operation}; it knows {known}")
+        if times < 1 or not 400 <= status <= 599:
+            raise ValueError(f"times must be >= 1 and status 400..599, not {times} and {status}")
+        text = (
+            message if message is not None else ("Rate exceeded" if "Throttl" in code else f"Injected {code}")
+        )
+        with self._lock:
+            self._state.faults.add(service, operation, Fault(code, text, status, times))
+
     def reset(self) -> None:
         """Forgets every job and call, and sets the clock back to the real time."""
         with self._lock:
@@ -235,7 +287,12 @@ class ImportMock:
         account = caller.account(self.account_id)
         params: dict[str, Any] = {}
         error: str | None = None
+        with self._lock:
+            fault = self._state.faults.take(service.name, operation.name)
         try:
+            if fault is not None:
+                params = _readable(service, operation, request)
+                raise fault
             params = service.protocol.body(operation, request)
             params = service.read(operation, params)
             backend_class, method = service.handlers[operation.name]

@@ -225,7 +225,9 @@ _BUILDING: set[tuple[int, str]] = set()
 
 
 def error_status(shape: Shape | None, error: ServiceError) -> int:
-    """The HTTP status of `error`: its model error shape's, else the class default."""
+    """The HTTP status of `error`: its own, else its model error shape's, else the class default."""
+    if error.http_status is not None:
+        return error.http_status
     if shape is not None and "error" in shape.metadata:
         return int(shape.metadata["error"].get("httpStatusCode", error.status))
     return error.status

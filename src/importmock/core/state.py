@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from importmock.core.backend import Backend, BackendContext, Job
 from importmock.core.clock import Clock
+from importmock.core.faults import Faults
 from importmock.core.pagination import PageTokens
 from importmock.core.uploads import Uploads
 
@@ -49,6 +50,7 @@ class State:
         self._tokens = PageTokens(secrets.token_bytes(32))
         self._backends: dict[tuple[type[Backend], str, str], Backend] = {}
         self.uploads = Uploads()
+        self.faults = Faults()
         self._counter = iter(range(1, 2**62)).__next__
         self._counter_lock = threading.Lock()
 
