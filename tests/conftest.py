@@ -37,10 +37,16 @@ def mock() -> Iterator[ImportMock]:
 
 @pytest.fixture
 def make_client() -> Callable[..., Any]:
-    """boto3 clients whose successful responses are checked against the output shape."""
+    """boto3 clients whose successful responses are checked against the output shape.
 
-    def make(service: str, region_name: str = "us-east-1", validate: bool = True, **kwargs: Any) -> Any:
-        config = Config(parameter_validation=validate, retries={"mode": "standard", "max_attempts": 1})
+    `attempts` is botocore's standard-mode budget (1: no retries, so tests see each error).
+    """
+
+    def make(
+        service: str, region_name: str = "us-east-1", validate: bool = True, attempts: int = 1, **kwargs: Any
+    ) -> Any:
+        retries = {"mode": "standard", "total_max_attempts": attempts}  # max_attempts counts retries
+        config = Config(parameter_validation=validate, retries=retries)  # type: ignore[arg-type]
         client = boto3.client(service, region_name=region_name, config=config, **kwargs)
         client.meta.events.register("after-call.*.*", _check_after_call)
         return client

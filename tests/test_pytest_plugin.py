@@ -73,3 +73,27 @@ def test_marker_is_registered_and_passes_options(pytester: pytest.Pytester) -> N
 def test_marker_is_listed(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.importmock(**options)*"])
+
+
+WORKERS = """
+import boto3
+import pytest
+
+@pytest.mark.parametrize("n", range(6))
+def test_each_test_has_its_own_world(importmock, n):
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    ddb.export_table_to_point_in_time(
+        TableArn="arn:aws:dynamodb:us-east-1:123456789012:table/orders", S3Bucket="bucket"
+    )
+    assert len(ddb.list_exports()["ExportSummaries"]) == 1
+    assert len(importmock.calls) == 2
+"""
+
+
+def test_fixture_runs_under_xdist_workers(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_workers=WORKERS)
+    result = pytester.runpytest_subprocess(
+        "-p", "xdist", "-n", "2", "--strict-markers", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=6)
+    result.stdout.fnmatch_lines(["*2 workers*"])
