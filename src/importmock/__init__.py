@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
@@ -35,6 +36,7 @@ def mock_imports(
     account_id: str = ...,
     duration: float | None = ...,
     durations: Mapping[str, float | None] | None = ...,
+    state: Mapping[str, Any] | str | os.PathLike[str] | None = ...,
 ) -> ImportMock: ...
 def mock_imports(target: Any = None, /, **options: Any) -> Any:
     """Mocks the import and export job APIs.
@@ -44,7 +46,7 @@ def mock_imports(target: Any = None, /, **options: Any) -> Any:
 
     Args:
         target: the function or class to decorate, when used bare.
-        **options: ImportMock's options (account_id, duration, durations).
+        **options: ImportMock's options (account_id, duration, durations, state).
 
     Returns:
         The decorated target, or an ImportMock to use as decorator or context manager.

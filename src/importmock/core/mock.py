@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import re
 import threading
 import unittest
@@ -13,7 +14,7 @@ from typing import Any, TypeVar, cast, overload
 
 from botocore.model import OperationModel
 
-from importmock.core import intercept
+from importmock.core import intercept, snapshots
 from importmock.core.clock import Clock, real_now
 from importmock.core.dispatch import Dispatcher, Route
 from importmock.core.errors import InvalidSignatureException, ServiceError
@@ -50,6 +51,11 @@ class ImportMock:
         duration: seconds of mock-clock time from a job's creation to its successful
             end; None means jobs run until ``finish`` ends them.
         durations: per-family overrides of `duration`, keyed like ``"dynamodb:import"``.
+        state: a snapshot (a dict from `snapshot`, or the path of a JSON file holding one)
+            that every start, and `reset`, begins from instead of a fresh world.
+
+    Raises:
+        ValueError: a bad option, or a `state` that is not a snapshot importmock reads.
     """
 
     def __init__(
@@ -58,6 +64,7 @@ class ImportMock:
         account_id: str = "123456789012",
         duration: float | None = 0.0,
         durations: Mapping[str, float | None] | None = None,
+        state: Mapping[str, Any] | str | os.PathLike[str] | None = None,
     ) -> None:
         from importmock.services import FAMILIES, SERVICES
 
@@ -76,16 +83,20 @@ class ImportMock:
         self._depth = 0
         self._clock = Clock()  # one object for the mock's life, so a test may hold on to it
         self._state = State(self._durations, self._clock)
+        self._start_from = None if state is None else snapshots.load(state)
+        if self._start_from is not None:  # read once now, so a bad file fails where it is named
+            State.restored(self._start_from, self._durations, Clock())
 
     # -- life cycle -------------------------------------------------------------------
 
     def start(self) -> ImportMock:
-        """Activates the mock (a fresh world unless it is already active)."""
+        """Activates the mock (a fresh world, or its `state`, unless it is already active)."""
         with self._lock:
             self._depth += 1
             if self._depth == 1:
                 self._fresh_state()
                 intercept.activate(self)
+                self._state.resume_uploads()
         return self
 
     def stop(self) -> None:
@@ -245,11 +256,50 @@ class ImportMock:
             self._state.faults.add(service, operation, Fault(code, text, status, times))
 
     def reset(self) -> None:
-        """Forgets every job and call, and sets the clock back to the real time."""
+        """Forgets every job and call, and sets the clock back to the real time.
+
+        A mock with the `state` option goes back to that snapshot instead.
+        """
         with self._lock:
             self._fresh_state()
+            if self.active:
+                self._state.resume_uploads()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The mock's state, to `restore` later, or to keep in a file for the `state` option.
+
+        Returns:
+            A versioned JSON-serialisable dict of every job (all families, accounts and
+            regions), the clock, pending `fail_next` faults, issued upload URLs and stored
+            objects, the page-token secret and the id generator: a mock restored from it
+            answers as this one, accepts its NextTokens and generates the same ids next.
+            The calls are not part of it.
+        """
+        with self._lock:
+            return self._state.snapshot()
+
+    def restore(self, snapshot: Mapping[str, Any] | str | os.PathLike[str]) -> None:
+        """Replaces the mock's jobs, clock and pending faults with a snapshot's, and forgets the calls.
+
+        The next start (of an inactive mock) begins afresh, or from the `state` option, again.
+
+        Args:
+            snapshot: a dict from `snapshot` (as it is or through JSON), or a JSON file's path.
+
+        Raises:
+            ValueError: not a snapshot importmock reads (version, shape, an unknown class);
+                the mock is left as it was.
+        """
+        document = snapshots.load(snapshot)
+        with self._lock:
+            self._state = State.restored(document, self._durations, self._clock)
+            if self.active:
+                self._state.resume_uploads()
 
     def _fresh_state(self) -> None:
+        if self._start_from is not None:
+            self._state = State.restored(self._start_from, self._durations, self._clock)
+            return
         self._clock.set(real_now())
         self._state = State(self._durations, self._clock)
 

@@ -9,11 +9,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from importmock.core import snapshots
 from importmock.core.backend import Backend, BackendContext, Job
 from importmock.core.clock import Clock
 from importmock.core.faults import Faults
 from importmock.core.pagination import PageTokens
 from importmock.core.uploads import Uploads
+from importmock.core.uploads import _capture as capture_uploads  # private: no public hook yet
 
 B = TypeVar("B", bound=Backend)
 
@@ -40,19 +42,64 @@ class Call:
 
 
 class State:
-    """Everything one mock holds: a clock, a secret, and backends created on first use."""
+    """Everything one mock holds: a clock, a secret, and backends created on first use.
 
-    def __init__(self, durations: Mapping[str, float | None], clock: Clock) -> None:
+    The id generator, the token secret and the sequence counter are plain values, so a
+    snapshot can carry them and a restored state goes on exactly where its source was.
+    """
+
+    def __init__(
+        self,
+        durations: Mapping[str, float | None],
+        clock: Clock,
+        *,
+        rng: random.Random | None = None,
+        secret: bytes | None = None,
+    ) -> None:
         self.clock = clock
         self.calls: list[Call] = []
         self._durations = durations
-        self._rng = random.Random(secrets.randbits(64))
-        self._tokens = PageTokens(secrets.token_bytes(32))
+        self._rng = rng if rng is not None else random.Random(secrets.randbits(64))
+        self._secret = secret if secret is not None else secrets.token_bytes(32)
+        self._tokens = PageTokens(self._secret)
         self._backends: dict[tuple[type[Backend], str, str], Backend] = {}
         self.uploads = Uploads()
         self.faults = Faults()
-        self._counter = iter(range(1, 2**62)).__next__
+        self._next = 1  # the sequence number the next job key gets
         self._counter_lock = threading.Lock()
+        self._holds_uploads = False  # restored upload URLs, which need capturing when active
+
+    @classmethod
+    def restored(
+        cls, document: Mapping[str, Any], durations: Mapping[str, float | None], clock: Clock
+    ) -> State:
+        """A state holding what a snapshot holds (see core/snapshots.py), calls aside.
+
+        The clock is set last, once the whole snapshot has been read: a bad one raises
+        ValueError and leaves the clock as it was.
+        """
+        from importmock.services import SERVICES
+
+        head = snapshots.header(document)
+        state = cls(durations, clock, rng=head.rng, secret=head.secret)
+        top, state._holds_uploads = snapshots.restore(
+            document, SERVICES, state.backend, state.faults, state.uploads
+        )
+        state._next = max(head.sequence, top + 1)  # never a key a restored job holds
+        clock.set(head.clock)
+        return state
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every job, the clock, the generator, secret and counter, uploads and pending faults."""
+        with self._counter_lock:
+            sequence = self._next
+        head = snapshots.Header(self.clock.now(), self._secret, self._rng, sequence)
+        return snapshots.encode(head, self.faults, self.uploads, self._backends.values())
+
+    def resume_uploads(self) -> None:
+        """Captures `requests` to restored upload URLs (issuing a URL does it for new ones)."""
+        if self._holds_uploads:
+            capture_uploads()
 
     def backend(self, cls: type[B], account_id: str, region: str) -> B:
         """The `cls` backend of that account and region, created empty on first use."""
@@ -80,4 +127,5 @@ class State:
 
     def _sequence(self) -> int:
         with self._counter_lock:
-            return self._counter()
+            number, self._next = self._next, self._next + 1
+            return number
