@@ -56,7 +56,7 @@ class Encoder:
         if isinstance(obj, ClientTokens):
             return {
                 token: {"job": self.value(job, f"{path}.{token}"), "used": self.value(used, path)}
-                for token, (job, used) in obj._jobs.items()
+                for token, job, used in obj.items()
             }
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return self._record(obj, path)

@@ -26,6 +26,10 @@ class ClientTokens(Generic[T]):
         job, used = found
         return job if now - used < self._window else None
 
+    def items(self) -> list[tuple[str, T, datetime]]:
+        """Every remembered token, its job and when it was used (for snapshots)."""
+        return [(token, job, used) for token, (job, used) in self._jobs.items()]
+
     def remember(self, token: str | None, job: T, now: datetime) -> None:
         if token is not None:
             self._jobs[token] = (job, now)

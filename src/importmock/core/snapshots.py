@@ -72,7 +72,7 @@ def load(source: Source) -> dict[str, Any]:
 
 def encode(head: Header, faults: Faults, uploads: Uploads, backends: Iterable[Backend]) -> dict[str, Any]:
     """The snapshot of a state's parts."""
-    encoder = Encoder()
+    encoder, (issued, objects) = Encoder(), uploads.export()
     document = {
         MARK: VERSION,
         "clock": head.clock.isoformat(),
@@ -80,8 +80,8 @@ def encode(head: Header, faults: Faults, uploads: Uploads, backends: Iterable[Ba
         "secret": head.secret.hex(),
         "faults": [{"service": s, "operation": o, **dataclasses.asdict(f)} for s, o, f in faults.pending()],
         "uploads": {
-            "issued": encoder.value(list(uploads._by_id.values()), "uploads.issued"),
-            "objects": encoder.value(dict(uploads._objects), "uploads.objects"),
+            "issued": encoder.value(issued, "uploads.issued"),
+            "objects": encoder.value(objects, "uploads.objects"),
         },
         "backends": [_encode_backend(backend, encoder) for backend in backends],
         "rng": _encode_rng(head.rng),
@@ -207,8 +207,7 @@ def _restore_uploads(data: object, decoder: Decoder, uploads: Uploads) -> bool:
     objects = decoder.value(data.get("objects", {}), "uploads.objects")
     if not conforms(issued, list[Upload]) or not conforms(objects, dict[str, bytes]):
         raise ValueError("uploads: 'issued' must list Upload records, 'objects' map keys to bytes")
-    uploads._by_id = {upload.id: upload for upload in issued}
-    uploads._objects = objects
+    uploads.load(issued, objects)
     return bool(issued or objects)
 
 

@@ -15,7 +15,7 @@ from importmock.core.clock import Clock
 from importmock.core.faults import Faults
 from importmock.core.pagination import PageTokens
 from importmock.core.uploads import Uploads
-from importmock.core.uploads import _capture as capture_uploads  # private: no public hook yet
+from importmock.core.uploads import capture as capture_uploads
 
 B = TypeVar("B", bound=Backend)
 
@@ -63,7 +63,7 @@ class State:
         self._secret = secret if secret is not None else secrets.token_bytes(32)
         self._tokens = PageTokens(self._secret)
         self._backends: dict[tuple[type[Backend], str, str], Backend] = {}
-        self.uploads = Uploads()
+        self.uploads = Uploads(self._rng)
         self.faults = Faults()
         self._next = 1  # the sequence number the next job key gets
         self._counter_lock = threading.Lock()

@@ -56,18 +56,28 @@ class Receipt:
 class Uploads:
     """The upload URLs one mock has issued, by upload id, and the objects its URLs serve."""
 
-    def __init__(self) -> None:
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng  # the mock's own, so a restored mock issues the same ids
         self._by_id: dict[str, Upload] = {}
         self._objects: dict[str, bytes] = {}  # "account/key" -> body
+
+    def export(self) -> tuple[list[Upload], dict[str, bytes]]:
+        """The issued uploads and stored objects, for a snapshot."""
+        return list(self._by_id.values()), dict(self._objects)
+
+    def load(self, issued: list[Upload], objects: dict[str, bytes]) -> None:
+        """Replaces the issued uploads and objects (from a snapshot; see State.resume_uploads)."""
+        self._by_id = {upload.id: upload for upload in issued}
+        self._objects = dict(objects)
 
     def issue(
         self, owner: str, account_id: str, region: str, now: datetime, ttl: timedelta, content_type: str
     ) -> Upload:
         """A new upload URL, valid for `ttl`; starts capturing `requests` if needed."""
-        ident = str(uuid.uuid4())
+        ident = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
         url = presigned_url(region, account_id, ident, now, ttl)
         upload = self._by_id[ident] = Upload(ident, owner, account_id, region, url, now + ttl, content_type)
-        _capture()
+        capture()
         return upload
 
     def get(self, ident: str) -> Upload | None:
@@ -76,7 +86,7 @@ class Uploads:
     def publish(self, account_id: str, key: str, body: bytes) -> None:
         """Makes `body` downloadable at the presigned URLs of `key`; starts capturing if needed."""
         self._objects.setdefault(f"{account_id}/{key}", body)
-        _capture()
+        capture()
 
     def receive(self, method: str, url: str, body: bytes, now: datetime) -> Receipt:
         """Takes a PUT (of an issued upload) or a GET (of an object), as S3 would answer it."""
@@ -125,7 +135,7 @@ _requests_mock: Any = None
 _signatures = random.Random()  # a signature's look, not its secrecy, is what matters here
 
 
-def _capture() -> None:
+def capture() -> None:
     """Starts the process-wide `responses` mock for upload URLs, once, while mocks are active."""
     global _requests_mock
     with _lock:
