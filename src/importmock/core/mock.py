@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 import re
 import threading
-import unittest
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, TypeVar, cast, overload
+from typing import Any, TypeVar, overload
 
 from botocore.model import OperationModel
 
 from importmock.core import intercept, snapshots
 from importmock.core.clock import Clock, real_now
+from importmock.core.decorators import decorate
 from importmock.core.dispatch import Dispatcher, Route
 from importmock.core.errors import InvalidSignatureException, ServiceError
 from importmock.core.faults import Fault
@@ -135,48 +133,7 @@ class ImportMock:
     def __call__(self, target: F) -> F: ...
     def __call__(self, target: Any) -> Any:
         """Runs `target` (function, coroutine function or class) inside this mock."""
-        if isinstance(target, type):
-            return self._decorate_class(target)
-        if inspect.iscoroutinefunction(target):
-            return self._decorate_coroutine(target)
-        if callable(target):
-            return self._decorate_function(target)
-        raise TypeError(f"mock_imports decorates functions and classes, not {target!r}")
-
-    def _decorate_function(self, function: F) -> F:
-        @functools.wraps(function)
-        def inside(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return function(*args, **kwargs)
-
-        return cast(F, inside)
-
-    def _decorate_coroutine(self, function: Callable[..., Awaitable[Any]]) -> Any:
-        @functools.wraps(function)
-        async def inside(*args: Any, **kwargs: Any) -> Any:
-            async with self:
-                return await function(*args, **kwargs)
-
-        return inside
-
-    def _decorate_class(self, cls: C) -> C:
-        if issubclass(cls, unittest.TestCase):
-            # setUp, the test and tearDown all run inside; the cleanup runs even when
-            # setUp fails, so the mock is never left active
-            set_up = cls.setUp
-
-            def setUp(case: unittest.TestCase) -> None:  # noqa: N802 (unittest's name)
-                self.start()
-                case.addCleanup(self.stop)
-                set_up(case)
-
-            cls.setUp = setUp  # type: ignore[method-assign, assignment]
-            return cls
-        for name in dir(cls):
-            member = getattr(cls, name)
-            if name.startswith("test") and inspect.isfunction(member):
-                setattr(cls, name, self(member))
-        return cls
+        return decorate(self, target)
 
     # -- what tests use ---------------------------------------------------------------
 
