@@ -40,6 +40,7 @@ class HttpRequest:
     url: str
     headers: Mapping[str, str]
     body: bytes
+    routed: Any = None  # what routing learned, kept for reading (REST-JSON path labels)
 
 
 @dataclass(slots=True)

@@ -66,7 +66,6 @@ class RestJsonProtocol(Protocol):
             (Route(model.operation_model(name)) for name in model.operation_names),
             key=lambda route: -route.literal_length,
         )
-        self._by_name = {route.name: route for route in routes}
         # a request is matched only against routes of its method and number of segments
         # (and the few greedy ones), not against every operation of the service
         self._candidates: dict[tuple[str, int], list[Route]] = {}
@@ -82,16 +81,18 @@ class RestJsonProtocol(Protocol):
         query = parse_qs(url.query, keep_blank_values=True)
         candidates = self._candidates.get((request.method, url.path.count("/")), [])
         for route in (*candidates, *self._greedy):
-            if route.match(request.method, url.path, query) is not None:
+            if (labels := route.match(request.method, url.path, query)) is not None:
+                request.routed = (route.name, labels, query)  # read again by body()
                 return route.name
         return None
 
     def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
-        shape, url = operation.input_shape, urlsplit(request.url)
+        shape = operation.input_shape
         if shape is None:
             return {}
-        query = parse_qs(url.query, keep_blank_values=True)
-        labels = self._by_name[operation.name].match(request.method, url.path, query) or {}
+        if request.routed is None or request.routed[0] != operation.name:
+            self.operation_name(operation.service_model, request)
+        _, labels, query = request.routed or (None, {}, {})
         document = read_json(request.body)
         if not isinstance(document, dict):
             raise SerializationException("The request body must be a JSON object")

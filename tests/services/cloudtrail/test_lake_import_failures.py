@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
-from cloudtrail_lake import ACCOUNT, OTHER_ACCOUNT, SOURCE_URI, T0, UNKNOWN_ID, error_of, flip, get, start
+from cloudtrail_lake import ACCOUNT, OTHER_ACCOUNT, SOURCE_URI, T0, UNKNOWN_ID, error_of, get, start
 
 from importmock import mock_imports
+from tampering import flip
 
 LOG_FILE = re.compile(
     re.escape(f"{SOURCE_URI}/AWSLogs/{ACCOUNT}/CloudTrail/us-east-1/")

@@ -14,7 +14,6 @@ from cloudtrail_lake import (
     STORE,
     T0,
     error_of,
-    flip,
     get,
     listed_ids,
     source,
@@ -23,6 +22,7 @@ from cloudtrail_lake import (
 )
 
 from importmock import mock_imports
+from tampering import flip
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
+from tampering import flip
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"
@@ -62,18 +63,6 @@ def assert_error(excinfo, code, status=400):
 
 def epoch_ms(moment):
     return (moment - EPOCH) // timedelta(milliseconds=1)
-
-
-def flip(token, index):
-    """The token with the character at index replaced by another of the same kind."""
-    c = token[index]
-    if c.isdigit():
-        new = str((int(c) + 1) % 10)
-    elif c.isalpha():
-        new = ("b" if c.lower() == "a" else "a") if c.islower() else ("B" if c == "A" else "A")
-    else:
-        new = "A"
-    return token[:index] + new + token[index + 1 :]
 
 
 def iter_pages(client, operation, size_key, size, **params):

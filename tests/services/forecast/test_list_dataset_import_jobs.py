@@ -10,6 +10,8 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 
+from tampering import flip
+
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"
 SALES = f"arn:aws:forecast:us-east-1:{ACCOUNT}:dataset/sales"
@@ -38,12 +40,6 @@ def traverse(client, size, between=lambda n: None, **params):
             return seen
         between(n)
     raise AssertionError("the traversal does not end")
-
-
-def flip(token, index):
-    """The token with one character replaced by another of its base64url alphabet."""
-    new = "B" if token[index] == "A" else "A"
-    return token[:index] + new + token[index + 1 :]
 
 
 def invalid_token(call, **params):

@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
+from tampering import flip
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"
@@ -60,18 +61,6 @@ def assert_error(excinfo, code, status):
 
 def assert_names_field(excinfo, field):
     assert field.lower() in excinfo.value.response["Error"]["Message"].lower()
-
-
-def flip(token, index):
-    """The token with the character at index replaced by another of the same kind."""
-    c = token[index]
-    if c.isdigit():
-        new = str((int(c) + 1) % 10)
-    elif c.isalpha():
-        new = ("b" if c.lower() == "a" else "a") if c.islower() else ("B" if c == "A" else "A")
-    else:
-        new = "A" if c != "A" else "B"
-    return token[:index] + new + token[index + 1 :]
 
 
 def pages(client, kb, size):

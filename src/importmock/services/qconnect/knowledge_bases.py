@@ -20,9 +20,9 @@ def knowledge_base_id(reference: str, context: BackendContext) -> str:
     of another account or partition is AccessDeniedException; of another region or of
     another kind of resource, ResourceNotFoundException.
     """
-    found = _ARN.fullmatch(reference)
-    if found is None and not reference.startswith("arn:"):
+    if not reference.startswith("arn:"):
         return reference  # the shape reader has checked it is a UUID
+    found = _ARN.fullmatch(reference)
     if found is None:  # an ARN the model admits but that names no knowledge base
         raise ResourceNotFoundException(f"Knowledge base {reference} not found", resourceName=reference)
     if (found["partition"], found["account"]) != (context.partition, context.account_id):
