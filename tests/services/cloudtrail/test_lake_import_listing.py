@@ -25,16 +25,6 @@ from importmock import mock_imports
 from tampering import flip
 
 
-@pytest.fixture
-def ct(mock, make_client):
-    return make_client("cloudtrail")
-
-
-@pytest.fixture
-def raw(mock, make_client):
-    return make_client("cloudtrail", validate=False)
-
-
 def started(mock, ct, count, destination=STORE):
     """Ids of `count` imports started one second apart, oldest first."""
     ids = []

@@ -28,16 +28,6 @@ from importmock import mock_imports
 
 
 @pytest.fixture
-def ct(mock, make_client):
-    return make_client("cloudtrail")
-
-
-@pytest.fixture
-def raw(mock, make_client):
-    return make_client("cloudtrail", validate=False)
-
-
-@pytest.fixture
 def slow(make_client):
     """A mock whose imports take 100 seconds of mock time, its clock at T0, and a client."""
     with mock_imports(durations={"cloudtrail:import": 100}) as mock:
