@@ -28,14 +28,14 @@ def upload_id(mock) -> str:
     return str(body["uploadId"])
 
 
+def start_job(mock):
+    """A StartImportJob of a fresh upload, sent raw."""
+    body = {"importJobType": "QUICK_RESPONSES", "uploadId": upload_id(mock)}
+    return send(mock, "POST", f"/knowledgeBases/{KB}/importJobs", body)
+
+
 def test_method_and_template_select_the_operation(mock) -> None:
-    upload = upload_id(mock)
-    started, job = send(
-        mock,
-        "POST",
-        f"/knowledgeBases/{KB}/importJobs",
-        {"importJobType": "QUICK_RESPONSES", "uploadId": upload},
-    )
+    started, job = start_job(mock)
     listed, jobs = send(mock, "GET", f"/knowledgeBases/{KB}/importJobs?maxResults=5")
     got, same = send(mock, "GET", f"/knowledgeBases/{KB}/importJobs/{job['importJob']['importJobId']}")
     assert (started.status, listed.status, got.status) == (200, 200, 200)
@@ -50,13 +50,7 @@ def test_method_and_template_select_the_operation(mock) -> None:
 
 
 def test_delete_answers_204_with_no_body(mock) -> None:
-    upload = upload_id(mock)
-    _, job = send(
-        mock,
-        "POST",
-        f"/knowledgeBases/{KB}/importJobs",
-        {"importJobType": "QUICK_RESPONSES", "uploadId": upload},
-    )
+    _, job = start_job(mock)
     response, body = send(
         mock, "DELETE", f"/knowledgeBases/{KB}/importJobs/{job['importJob']['importJobId']}"
     )
