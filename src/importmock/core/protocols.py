@@ -78,6 +78,8 @@ class JsonProtocol(Protocol):
     """AWS JSON 1.0 and 1.1: POST /, operation in X-Amz-Target, errors by ``__type``."""
 
     def operation_name(self, model: ServiceModel, request: HttpRequest) -> str | None:
+        if request.method != "POST":  # every JSON-protocol operation is a POST to /
+            return None
         prefix, _, name = request.headers.get("x-amz-target", "").rpartition(".")
         return name if prefix == model.metadata.get("targetPrefix") else None
 
