@@ -1,0 +1,84 @@
+"""The `importmock` command: ``importmock server [--host H] [--port P]`` runs the server."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+
+from importmock import __version__
+from importmock.core.mock import ImportMock
+from importmock.server import serve
+
+
+def _duration(text: str) -> float | None:
+    if text.lower() == "none":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds nor 'none': {text!r}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line: ``importmock server`` and its options."""
+    top = argparse.ArgumentParser(
+        prog="importmock", description="An in-memory AWS for the import and export job APIs."
+    )
+    top.add_argument("--version", action="version", version=f"importmock {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    server = commands.add_parser(
+        "server",
+        help="serve the mock over HTTP",
+        description="Serve the mock over HTTP, for the AWS CLI and SDKs of any language.",
+    )
+    server.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: %(default)s, loopback)"
+    )
+    server.add_argument(
+        "--port", type=int, default=5000, help="TCP port, 0 for a free one (default: %(default)s)"
+    )
+    server.add_argument(
+        "--account-id",
+        default="123456789012",
+        help="account of non-12-digit access keys (default: %(default)s)",
+    )
+    server.add_argument(
+        "--duration",
+        type=_duration,
+        default=0.0,
+        help="seconds of mock-clock time a job runs, or 'none' to run until finished (default: 0)",
+    )
+    server.add_argument("--state", metavar="FILE", help="a snapshot file to start from")
+    server.add_argument("--no-access-log", action="store_true", help="do not log each request")
+    return top
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the server as Ctrl-C does
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command line; returns the exit status."""
+    options = parser().parse_args(argv)
+    try:
+        mock = ImportMock(account_id=options.account_id, duration=options.duration, state=options.state)
+        server = serve(mock, options.host, options.port, access_log=not options.no_access_log)
+    except (ValueError, OSError) as refused:
+        print(f"importmock: {refused}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    signal.signal(signal.SIGTERM, _stop)
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    print(f"importmock {__version__} serving on http://{host}:{server.port} (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    print("importmock stopped", flush=True)
+    return 0

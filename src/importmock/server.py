@@ -1,0 +1,193 @@
+"""The server: the in-process mock's `answer` over HTTP, as a WSGI app served by werkzeug.
+
+There is no second code path for AWS behaviour: every AWS request becomes the same
+HttpRequest botocore's patched send builds, and the same ImportMock answers it. Only what
+HTTP adds is handled here: control calls under /_importmock/, request size, and requests
+the mock cannot route, which in process raise in the caller but over HTTP need an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from importmock.control import PREFIX, control
+from importmock.core.errors import NotImplementedOperation, UnmockedRequest
+from importmock.core.mock import ImportMock
+from importmock.core.protocols import HttpRequest, HttpResponse, json_bytes, request_id
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+MAX_BODY = 16 * 1024 * 1024  # DynamoDB's request limit, the largest of the families
+log = logging.getLogger("importmock.server")
+_REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found"}
+_REASONS |= {405: "Method Not Allowed", 413: "Request Entity Too Large", 500: "Internal Server Error"}
+_REASONS |= {501: "Not Implemented"}
+
+
+def aws_error(status: int, code: str, message: str) -> HttpResponse:
+    """An error for a request no service model can answer.
+
+    It carries the code both as ``__type`` and as ``x-amzn-ErrorType``, which is what the
+    JSON and REST-JSON parsers of every AWS SDK read, so the caller's SDK raises it as the
+    service's own error.
+    """
+    headers = {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amzn-errortype": code,
+        "x-amzn-requestid": request_id(),
+    }
+    return HttpResponse(status, headers, json_bytes({"__type": code, "message": message}))
+
+
+def make_app(mock: ImportMock) -> WSGIApplication:
+    """A WSGI application answering AWS requests, and control calls, from `mock`.
+
+    The mock is used as it is, not started: starting would patch this process's botocore,
+    which must keep reaching the server over HTTP.
+    """
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = _respond(mock, environ)
+        status = f"{response.status} {_REASONS.get(response.status, 'Error')}"
+        headers = [*response.headers.items(), ("content-length", str(len(response.body)))]
+        start_response(status, headers)
+        return [response.body]
+
+    return app
+
+
+def _respond(mock: ImportMock, environ: WSGIEnvironment) -> HttpResponse:
+    try:
+        body = _body(environ)
+        if body is None:
+            return aws_error(413, "RequestEntityTooLargeException", f"The body exceeds {MAX_BODY} bytes")
+        path, method = environ.get("PATH_INFO", "/"), environ["REQUEST_METHOD"]
+        if path.startswith(PREFIX) or path == PREFIX.rstrip("/"):
+            return control(mock, method, path[len(PREFIX) :], body)
+        return mock.answer(HttpRequest(method, _url(environ), _headers(environ), body))
+    except UnmockedRequest:
+        return aws_error(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+    except NotImplementedOperation as gap:
+        return aws_error(501, "NotImplemented", str(gap))
+    except Exception:  # a bug of importmock: the client gets AWS's 500, the log the traceback
+        log.exception("importmock failed to answer %s %s", environ.get("REQUEST_METHOD"), _url(environ))
+        return aws_error(500, "InternalServerError", "importmock failed; the server log has the details")
+
+
+def _body(environ: WSGIEnvironment) -> bytes | None:
+    """The request body, or None when it is over MAX_BODY (read no further than that)."""
+    stream = environ["wsgi.input"]
+    length = environ.get("CONTENT_LENGTH") or ""
+    if length.isdigit():
+        return None if int(length) > MAX_BODY else bytes(stream.read(int(length)))
+    if environ.get("wsgi.input_terminated"):  # chunked: read until the end, up to the limit
+        data = bytes(stream.read(MAX_BODY + 1))
+        return None if len(data) > MAX_BODY else data
+    return b""
+
+
+def _url(environ: WSGIEnvironment) -> str:
+    """The URL as the client sent it: REST-JSON labels are read from the raw path."""
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not target:
+        query = environ.get("QUERY_STRING", "")
+        target = quote(environ.get("PATH_INFO", "/")) + (f"?{query}" if query else "")
+    return f"http://{environ.get('HTTP_HOST', 'localhost')}{target}"
+
+
+def _headers(environ: WSGIEnvironment) -> dict[str, str]:
+    """The request headers by lowercase name, as the protocols look them up."""
+    headers = {
+        key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").lower()] = environ[key]
+    return headers
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """werkzeug's request handler without the access log."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def serve(
+    mock: ImportMock, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = True
+) -> BaseWSGIServer:
+    """A bound, threaded werkzeug server for `mock` (not yet serving: call serve_forever)."""
+    handler = WSGIRequestHandler if access_log else _QuietHandler
+    return make_server(host, port, make_app(mock), threaded=True, request_handler=handler)
+
+
+class ThreadedServer:
+    """The server in a background thread, for tests: ``with ThreadedServer(port=0) as server:``.
+
+    Args:
+        port: the TCP port; 0 takes a free one (read it back from `url` or `port`).
+        host: the address to bind, loopback by default.
+        mock: the ImportMock to serve; by default a new one made from `options`.
+        access_log: whether each request is logged (to the ``werkzeug`` logger).
+        **options: ImportMock's options (account_id, duration, durations, state).
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        *,
+        mock: ImportMock | None = None,
+        access_log: bool = False,
+        **options: Any,
+    ) -> None:
+        self.mock = mock if mock is not None else ImportMock(**options)
+        self._host, self._port, self._access_log = host, port, access_log
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (the chosen one, once started with port 0)."""
+        return self._server.port if self._server is not None else self._port
+
+    @property
+    def url(self) -> str:
+        """The endpoint URL to give clients, e.g. ``http://127.0.0.1:50123``."""
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> ThreadedServer:
+        """Binds and starts serving in a daemon thread; starting a started server does nothing."""
+        if self._server is None:
+            self._server = serve(self.mock, self._host, self._port, access_log=self._access_log)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, name=f"importmock-server-{self.port}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stops serving and closes the socket; the mock's state stays readable."""
+        server, thread, self._server, self._thread = self._server, self._thread, None, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
