@@ -10,6 +10,12 @@ class Clock:
 
     Standing still keeps tests deterministic: a job with a duration of 60 seconds is in
     progress until the test advances the clock by 60 seconds, however slow the machine.
+
+    Args:
+        start: the time to start at (timezone-aware); by default the real time.
+
+    Raises:
+        ValueError: a naive `start`, or one outside 1970-04-01 to 4999-01-01.
     """
 
     def __init__(self, start: datetime | None = None) -> None:
@@ -27,6 +33,9 @@ class Clock:
 
         Returns:
             The new current time.
+
+        Raises:
+            ValueError: a negative `delta`, or one that moves past 4999-01-01.
         """
         step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
         if step < timedelta(0):
@@ -41,6 +50,9 @@ class Clock:
 
         Args:
             when: a timezone-aware datetime; naive datetimes are refused as ambiguous.
+
+        Raises:
+            ValueError: a naive `when`, or one outside 1970-04-01 to 4999-01-01.
         """
         self._now = _aware(when)
 
