@@ -80,10 +80,14 @@ class ImportMock:
         self._lock = threading.RLock()
         self._depth = 0
         self._clock = Clock()  # one object for the mock's life, so a test may hold on to it
-        self._state = State(self._durations, self._clock)
         self._start_from = None if state is None else snapshots.load(state)
-        if self._start_from is not None:  # read once now, so a bad file fails where it is named
-            State.restored(self._start_from, self._durations, Clock())
+        # read now, so a bad file fails where it is named, and so a mock that answers
+        # without being started (the server's) begins from its state too
+        self._state = (
+            State(self._durations, self._clock)
+            if self._start_from is None
+            else State.restored(self._start_from, self._durations, self._clock)
+        )
 
     # -- life cycle -------------------------------------------------------------------
 

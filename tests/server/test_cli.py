@@ -1,0 +1,283 @@
+"""`python -m importmock server`: the start-up line, the options, the access log, stopping."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+from server_support import ACCOUNT_A, TIMEOUT, advance, control_ok, http_call, import_request
+
+import importmock
+from importmock.server import ThreadedServer
+
+STARTUP = 60.0  # seconds the server may take to print its start-up line
+STOP = 10.0  # seconds it may take to exit after a signal
+BANNER = re.compile(r"importmock (\S+) serving on (http://127\.0\.0\.1:(\d+)) \(Ctrl-C to stop\)")
+Connect = Callable[..., Any]
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "importmock", "server", *args]
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a server process: output not forced unbuffered, so the server must flush."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+
+class Server:
+    """A server process whose stdout and stderr lines are read by threads, so no read blocks a test."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            command(*args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=child_env(),
+        )
+        self.stdout: queue.Queue[str | None] = queue.Queue()
+        self.stderr: queue.Queue[str | None] = queue.Queue()
+        self.stderr_lines: list[str] = []
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self.readers = [
+            threading.Thread(target=self._read, args=(self.process.stdout, self.stdout), daemon=True),
+            threading.Thread(target=self._read, args=(self.process.stderr, self.stderr), daemon=True),
+        ]
+        for reader in self.readers:
+            reader.start()
+        self.url = ""
+
+    @staticmethod
+    def _read(stream: IO[str], lines: queue.Queue[str | None]) -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    def next_line(self, lines: queue.Queue[str | None], timeout: float, wanted: Callable[[str], bool]) -> str:
+        """The next line of `lines` that is `wanted`, waiting at most `timeout` seconds in all."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError("no such line in time")
+            try:
+                line = lines.get(timeout=remaining)
+            except queue.Empty:
+                raise AssertionError("no such line in time") from None
+            if line is None:
+                raise AssertionError(f"the stream ended first; exit code {self.process.poll()}")
+            if lines is self.stderr:
+                self.stderr_lines.append(line)
+            if wanted(line):
+                return line
+
+    def started(self) -> re.Match[str]:
+        """Waits for the start-up line on stdout and returns its match."""
+        line = self.next_line(self.stdout, STARTUP, lambda line: bool(line.strip()))
+        match = BANNER.fullmatch(line.strip())
+        assert match, line
+        self.url = match.group(2)
+        return match
+
+    def signal(self, number: int) -> int:
+        """Sends a signal and returns the exit code, which must come within STOP seconds."""
+        self.process.send_signal(number)
+        return self.process.wait(timeout=STOP)
+
+    def rest_of_stderr(self) -> list[str]:
+        """Every stderr line, after the process has ended."""
+        for reader in self.readers:
+            reader.join(timeout=STOP)
+        while True:
+            line = self.stderr.get(timeout=STOP)
+            if line is None:
+                return self.stderr_lines
+            self.stderr_lines.append(line)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=STOP)
+        for reader in self.readers:
+            reader.join(timeout=STOP)
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+@pytest.fixture
+def start() -> Iterator[Callable[..., Server]]:
+    """Starts `python -m importmock server <args>` processes, killed after the test if still running."""
+    running: list[Server] = []
+
+    def launch(*args: str) -> Server:
+        server = Server(*args)
+        running.append(server)
+        server.started()
+        return server
+
+    yield launch
+    for server in running:
+        server.close()
+
+
+def client_of(make_client: Callable[..., Any], url: str, service: str, key: str = ACCOUNT_A) -> Any:
+    return make_client(service, endpoint_url=url, aws_access_key_id=key, aws_secret_access_key="x")
+
+
+def test_server_port_0_prints_actual_url_and_stops_on_sigterm(start: Callable[..., Server]) -> None:
+    server = start("--port", "0")
+    match = BANNER.fullmatch(f"importmock {importmock.__version__} serving on {server.url} (Ctrl-C to stop)")
+
+    assert match and int(match.group(3)) != 0
+    reply = http_call(server.url, "GET", "/_importmock/health")
+    assert (reply.status, reply.json()) == (200, {"status": "ok", "version": importmock.__version__})
+    assert server.signal(signal.SIGTERM) == 0
+
+
+def test_server_sigint_stops_cleanly(start: Callable[..., Server]) -> None:
+    server = start("--port", "0")
+    assert http_call(server.url, "GET", "/_importmock/health").status == 200
+
+    code = server.signal(signal.SIGINT)
+
+    assert code in (0, 130)  # Ctrl-C: a clean exit, success or the shell's 128 + SIGINT
+    assert not any("Traceback" in line for line in server.rest_of_stderr())
+
+
+def test_server_help_mentions_options() -> None:
+    done = subprocess.run(
+        command("--help"), capture_output=True, text=True, timeout=STARTUP, check=False, env=child_env()
+    )
+
+    assert done.returncode == 0, done.stderr
+    for option in ("--host", "--port", "--account-id", "--duration", "--state", "--no-access-log"):
+        assert option in done.stdout
+
+
+def test_server_access_log_line_per_request(start: Callable[..., Server]) -> None:
+    server = start("--port", "0")
+
+    http_call(server.url, "GET", "/_importmock/health?probe=access-log")
+
+    line = server.next_line(server.stderr, TIMEOUT, lambda line: "probe=access-log" in line)
+    assert "GET" in line and "200" in line
+
+
+def test_server_no_access_log_suppresses_access_lines(start: Callable[..., Server]) -> None:
+    server = start("--port", "0", "--no-access-log")
+
+    for _ in range(3):
+        assert http_call(server.url, "GET", "/_importmock/health?probe=access-log").status == 200
+    assert server.signal(signal.SIGTERM) == 0
+
+    assert not any("probe=access-log" in line for line in server.rest_of_stderr())
+
+
+def test_server_duration_none_keeps_jobs_running(
+    start: Callable[..., Server], make_client: Callable[..., Any]
+) -> None:
+    server = start("--port", "0", "--duration", "none")
+    ddb = client_of(make_client, server.url, "dynamodb")
+    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+
+    advance(server, 30 * 86400)
+
+    assert ddb.describe_import(ImportArn=arn)["ImportTableDescription"]["ImportStatus"] == "IN_PROGRESS"
+
+
+def test_server_duration_seconds_completes_jobs_on_the_clock(
+    start: Callable[..., Server], make_client: Callable[..., Any]
+) -> None:
+    server = start("--port", "0", "--duration", "60")
+    ddb = client_of(make_client, server.url, "dynamodb")
+    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+
+    advance(server, 59)
+    assert ddb.describe_import(ImportArn=arn)["ImportTableDescription"]["ImportStatus"] == "IN_PROGRESS"
+    advance(server, 1)
+    assert ddb.describe_import(ImportArn=arn)["ImportTableDescription"]["ImportStatus"] == "COMPLETED"
+
+
+def test_server_account_id_option_is_default_account(
+    start: Callable[..., Server], make_client: Callable[..., Any]
+) -> None:
+    server = start("--port", "0", "--account-id", "210987654321")
+
+    default = client_of(make_client, server.url, "dynamodb", key="not-twelve-digits")
+    own = client_of(make_client, server.url, "dynamodb", key=ACCOUNT_A)
+    default_arn = default.import_table(**import_request("alpha"))["ImportTableDescription"]["ImportArn"]
+    own_arn = own.import_table(**import_request("bravo"))["ImportTableDescription"]["ImportArn"]
+
+    assert default_arn.startswith("arn:aws:dynamodb:us-east-1:210987654321:table/alpha/import/")
+    assert own_arn.startswith(f"arn:aws:dynamodb:us-east-1:{ACCOUNT_A}:table/bravo/import/")
+
+
+def test_server_state_option_starts_from_snapshot(
+    start: Callable[..., Server], make_client: Callable[..., Any], tmp_path: Path
+) -> None:
+    with ThreadedServer(port=0, duration=None) as first:
+        ddb = client_of(make_client, first.url, "dynamodb")
+        arns = [
+            ddb.import_table(**import_request(t))["ImportTableDescription"]["ImportArn"]
+            for t in ("xray", "yankee", "zulu")
+        ]
+        control_ok(
+            first, "POST", "finish", {"job": arns[0], "status": "FAILED", "failure_code": "S3NoSuchBucket"}
+        )
+        before = [ddb.describe_import(ImportArn=arn)["ImportTableDescription"] for arn in arns]
+        state = tmp_path / "state.json"
+        state.write_text(json.dumps(control_ok(first, "GET", "state")))
+
+    server = start("--port", "0", "--duration", "none", "--state", str(state))
+    ddb = client_of(make_client, server.url, "dynamodb")
+
+    assert [ddb.describe_import(ImportArn=arn)["ImportTableDescription"] for arn in arns] == before
+
+
+def test_server_port_in_use_exits_with_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        done = subprocess.run(
+            command("--port", str(port)),
+            capture_output=True,
+            text=True,
+            timeout=STARTUP,
+            check=False,
+            env=child_env(),
+        )
+
+    assert done.returncode != 0
+    assert done.stderr.strip()
+
+
+@pytest.mark.parametrize("args", [("--port", "http"), ("--duration", "soon"), ("--account-id", "12345")])
+def test_server_bad_option_value_exits_with_error(args: tuple[str, str]) -> None:
+    done = subprocess.run(
+        command("--port", "0", *args) if args[0] != "--port" else command(*args),
+        capture_output=True,
+        text=True,
+        timeout=STARTUP,
+        check=False,
+        env=child_env(),
+    )
+
+    assert done.returncode != 0
+    assert args[0].lstrip("-").replace("-", "_") in done.stderr.replace("-", "_")

@@ -1,0 +1,278 @@
+"""ThreadedServer as a context manager, and accounts chosen by the access key id."""
+
+from __future__ import annotations
+
+import json
+import socket
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import EndpointConnectionError
+from server_support import (
+    ACCOUNT_A,
+    ACCOUNT_B,
+    DEFAULT_ACCOUNT,
+    TIMEOUT,
+    control_ok,
+    dataset_import_request,
+    http_call,
+    import_request,
+    lake_import_request,
+    start_qconnect_job,
+    table_arn,
+)
+
+import importmock
+from importmock.server import ThreadedServer
+
+Connect = Callable[..., Any]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert isinstance(port, int)
+    return port
+
+
+# ThreadedServer
+
+
+def test_threaded_server_url_is_loopback_with_free_port(server: ThreadedServer) -> None:
+    assert server.url.startswith("http://127.0.0.1:")
+    port = int(server.url.rsplit(":", 1)[1].rstrip("/"))
+    assert port != 0
+
+    reply = http_call(server.url, "GET", "/_importmock/health")
+    assert (reply.status, reply.json()) == (200, {"status": "ok", "version": importmock.__version__})
+
+
+def test_threaded_server_stops_listening_on_exit() -> None:
+    with ThreadedServer(port=0) as running:
+        url = running.url
+        assert http_call(url, "GET", "/_importmock/health").status == 200
+
+    with pytest.raises(ConnectionRefusedError):
+        http_call(url, "GET", "/_importmock/health")
+
+
+def test_threaded_server_two_servers_do_not_share_jobs(connect: Connect) -> None:
+    with ThreadedServer(port=0, duration=None) as first, ThreadedServer(port=0, duration=None) as second:
+        assert first.url != second.url
+        connect(first, "dynamodb").import_table(**import_request())
+
+        assert connect(second, "dynamodb").list_imports()["ImportSummaryList"] == []
+
+
+def test_threaded_server_does_not_intercept_other_clients(
+    server: ThreadedServer, make_client: Callable[..., Any]
+) -> None:
+    """The server answers over HTTP only: a client of another endpoint is not answered in process."""
+    elsewhere = make_client(
+        "dynamodb",
+        endpoint_url=f"http://127.0.0.1:{free_port()}",
+        aws_access_key_id=ACCOUNT_A,
+        aws_secret_access_key="x",
+    )
+
+    with pytest.raises(EndpointConnectionError):
+        elsewhere.list_imports()
+
+
+def test_threaded_server_mock_controls_served_jobs(slow_server: ThreadedServer, connect: Connect) -> None:
+    ddb = connect(slow_server, "dynamodb")
+    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+
+    slow_server.mock.clock.advance(60)
+
+    assert ddb.describe_import(ImportArn=arn)["ImportTableDescription"]["ImportStatus"] == "COMPLETED"
+    calls = [(c.service, c.operation, c.account_id, c.error) for c in slow_server.mock.calls]
+    assert calls == [
+        ("dynamodb", "ImportTable", ACCOUNT_A, None),
+        ("dynamodb", "DescribeImport", ACCOUNT_A, None),
+    ]
+
+
+def test_threaded_server_default_duration_completes_jobs_at_once(connect: Connect) -> None:
+    with ThreadedServer(port=0) as running:
+        ddb = connect(running, "dynamodb")
+        job = ddb.import_table(**import_request())["ImportTableDescription"]
+        assert job["ImportStatus"] == "IN_PROGRESS"  # the creation response shows the initial status
+
+        done = ddb.describe_import(ImportArn=job["ImportArn"])["ImportTableDescription"]
+        assert done["ImportStatus"] == "COMPLETED"
+
+
+def test_import_table_parallel_clients_lose_no_jobs(server: ThreadedServer, connect: Connect) -> None:
+    def create(worker: int) -> list[str]:
+        ddb = connect(server, "dynamodb")
+        return [
+            ddb.import_table(**import_request(f"t{worker}-{n}"))["ImportTableDescription"]["ImportArn"]
+            for n in range(5)
+        ]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(create, worker) for worker in range(8)]
+        created = [arn for future in futures for arn in future.result(timeout=6 * TIMEOUT)]
+
+    listed: list[str] = []
+    ddb = connect(server, "dynamodb")
+    kwargs: dict[str, Any] = {"PageSize": 25}
+    for _ in range(10):
+        page = ddb.list_imports(**kwargs)
+        listed += [s["ImportArn"] for s in page["ImportSummaryList"]]
+        if "NextToken" not in page:
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    assert len(created) == len(set(created)) == 40
+    assert sorted(listed) == sorted(created)
+
+
+# accounts from the access key id
+
+
+def test_list_imports_accounts_do_not_see_each_others_imports(
+    server: ThreadedServer, connect: Connect
+) -> None:
+    first, second = connect(server, "dynamodb", ACCOUNT_A), connect(server, "dynamodb", ACCOUNT_B)
+    arn_a = first.import_table(**import_request("orders"))["ImportTableDescription"]["ImportArn"]
+    arn_b = second.import_table(**import_request("orders"))["ImportTableDescription"]["ImportArn"]
+
+    assert arn_a.startswith(table_arn("orders", ACCOUNT_A))
+    assert arn_b.startswith(table_arn("orders", ACCOUNT_B))
+    assert [s["ImportArn"] for s in first.list_imports()["ImportSummaryList"]] == [arn_a]
+    assert [s["ImportArn"] for s in second.list_imports()["ImportSummaryList"]] == [arn_b]
+    with pytest.raises(second.exceptions.ClientError) as excinfo:
+        second.describe_import(ImportArn=arn_a)
+    assert excinfo.value.response["Error"]["Code"] == "AccessDeniedException"
+
+
+def test_list_import_jobs_accounts_do_not_see_each_others_jobs(
+    server: ThreadedServer, connect: Connect
+) -> None:
+    first, second = connect(server, "qconnect", ACCOUNT_A), connect(server, "qconnect", ACCOUNT_B)
+    kb = str(uuid.uuid4())
+    job_a = start_qconnect_job(first, kb)["importJobId"]
+    job_b = start_qconnect_job(second, kb)["importJobId"]
+
+    assert [s["importJobId"] for s in first.list_import_jobs(knowledgeBaseId=kb)["importJobSummaries"]] == [
+        job_a
+    ]
+    assert [s["importJobId"] for s in second.list_import_jobs(knowledgeBaseId=kb)["importJobSummaries"]] == [
+        job_b
+    ]
+    with pytest.raises(second.exceptions.ResourceNotFoundException):
+        second.get_import_job(knowledgeBaseId=kb, importJobId=job_a)
+
+
+def test_start_import_ongoing_import_of_other_account_does_not_block(
+    server: ThreadedServer, connect: Connect
+) -> None:
+    first, second = connect(server, "cloudtrail", ACCOUNT_A), connect(server, "cloudtrail", ACCOUNT_B)
+    id_a = first.start_import(**lake_import_request(ACCOUNT_A))["ImportId"]
+    id_b = second.start_import(**lake_import_request(ACCOUNT_B))["ImportId"]
+
+    assert [i["ImportId"] for i in first.list_imports()["Imports"]] == [id_a]
+    assert [i["ImportId"] for i in second.list_imports()["Imports"]] == [id_b]
+
+
+def test_create_dataset_import_job_arn_carries_account_of_key(
+    server: ThreadedServer, connect: Connect
+) -> None:
+    second = connect(server, "forecast", ACCOUNT_B)
+
+    arn = second.create_dataset_import_job(**dataset_import_request("daily", ACCOUNT_B))[
+        "DatasetImportJobArn"
+    ]
+
+    assert arn == f"arn:aws:forecast:us-east-1:{ACCOUNT_B}:dataset-import-job/sales/daily"
+    assert connect(server, "forecast", ACCOUNT_A).list_dataset_import_jobs()["DatasetImportJobs"] == []
+
+
+@pytest.mark.parametrize("key", ["AKIAIOSFODNN7EXAMPLE", "12345", "1111111111111", "test"])
+def test_import_table_non_12_digit_key_uses_default_account(
+    server: ThreadedServer, connect: Connect, key: str
+) -> None:
+    ddb = connect(server, "dynamodb", key)
+
+    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+
+    assert arn.startswith(f"{table_arn('orders', DEFAULT_ACCOUNT)}/import/")
+    default = connect(server, "dynamodb", DEFAULT_ACCOUNT)
+    assert [s["ImportArn"] for s in default.list_imports()["ImportSummaryList"]] == [arn]
+
+
+def test_export_table_to_point_in_time_region_from_signature(
+    server: ThreadedServer, connect: Connect
+) -> None:
+    ddb = connect(server, "dynamodb", region="eu-west-1")
+
+    arn = ddb.export_table_to_point_in_time(
+        TableArn=table_arn("music", region="eu-west-1"), S3Bucket="exports"
+    )["ExportDescription"]["ExportArn"]
+
+    assert arn.startswith(f"{table_arn('music', region='eu-west-1')}/export/")
+    assert connect(server, "dynamodb").list_exports()["ExportSummaries"] == []
+
+
+# the options ThreadedServer shares with ImportMock (docs/control.md)
+
+
+def test_threaded_server_account_id_option_is_default_account(connect: Connect) -> None:
+    with ThreadedServer(port=0, account_id="210987654321") as running:
+        arn = connect(running, "dynamodb", "not-twelve-digits").import_table(**import_request())[
+            "ImportTableDescription"
+        ]["ImportArn"]
+
+    assert arn.startswith(f"{table_arn('orders', '210987654321')}/import/")
+
+
+def test_threaded_server_durations_option_per_family(connect: Connect) -> None:
+    with ThreadedServer(port=0, durations={"dynamodb:export": None}) as running:
+        ddb = connect(running, "dynamodb")
+        export = ddb.export_table_to_point_in_time(TableArn=table_arn("music"), S3Bucket="exports")
+        arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+        running.mock.clock.advance(86400)
+
+        assert ddb.describe_import(ImportArn=arn)["ImportTableDescription"]["ImportStatus"] == "COMPLETED"
+        described = ddb.describe_export(ExportArn=export["ExportDescription"]["ExportArn"])
+        assert described["ExportDescription"]["ExportStatus"] == "IN_PROGRESS"
+
+
+def saved_state(server: ThreadedServer, connect: Connect, path: Path) -> tuple[str, dict[str, Any]]:
+    """Creates an import on `server`, saves its state to `path`; returns the ARN and description."""
+    ddb = connect(server, "dynamodb")
+    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+    path.write_text(json.dumps(control_ok(server, "GET", "state")))
+    return arn, ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
+
+
+def test_threaded_server_state_option_starts_from_snapshot(
+    server: ThreadedServer, connect: Connect, tmp_path: Path
+) -> None:
+    arn, before = saved_state(server, connect, tmp_path / "state.json")
+
+    with ThreadedServer(port=0, duration=None, state=tmp_path / "state.json") as restored:
+        described = connect(restored, "dynamodb").describe_import(ImportArn=arn)
+
+    assert described["ImportTableDescription"] == before
+
+
+def test_reset_server_with_state_option_returns_to_snapshot(
+    server: ThreadedServer, connect: Connect, tmp_path: Path
+) -> None:
+    """docs/control.md: the state option is what every start and reset() begin from."""
+    arn, _ = saved_state(server, connect, tmp_path / "state.json")
+
+    with ThreadedServer(port=0, duration=None, state=tmp_path / "state.json") as restored:
+        ddb = connect(restored, "dynamodb")
+        ddb.import_table(**import_request("customers"))
+        assert control_ok(restored, "POST", "reset") == {"reset": True}
+
+        assert [s["ImportArn"] for s in ddb.list_imports()["ImportSummaryList"]] == [arn]
