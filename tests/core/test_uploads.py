@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from importmock import mock_imports
-from importmock.core import uploads
+from importmock.core import requests_capture
 
 KB = str(uuid.uuid4())
 
@@ -77,7 +77,7 @@ def test_capture_is_released_after_the_last_stop(make_client) -> None:
     send = requests.adapters.HTTPAdapter.send
     with mock_imports():
         start_upload(make_client)
-        assert uploads._requests_mock is not None
+        assert requests_capture._capture is not None
         assert requests.adapters.HTTPAdapter.send is not send
-    assert uploads._requests_mock is None
+    assert requests_capture._capture is None
     assert requests.adapters.HTTPAdapter.send is send

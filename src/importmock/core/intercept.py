@@ -12,8 +12,10 @@ answers.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
@@ -44,6 +46,35 @@ class Responder(Protocol):
 
     def receive_object(self, method: str, url: str, body: bytes) -> Receipt: ...
 
+    def claims(self, request: HttpRequest) -> bool: ...
+
+
+@dataclass(slots=True)
+class Patch:
+    """A replacement of `owner.name` in `module`, made only if that module is already imported.
+
+    For libraries importmock works with but does not depend on (aiobotocore, moto): they are
+    never imported by importmock, only patched when the user's code has imported them.
+    """
+
+    module: str
+    owner: str
+    name: str
+    replacement: Any
+    original: Any = None
+
+    def apply(self) -> None:
+        owner = getattr(sys.modules.get(self.module), self.owner, None)
+        if owner is not None and owner.__dict__.get(self.name) is not self.replacement:
+            self.original = owner.__dict__[self.name]
+            setattr(owner, self.name, self.replacement)
+
+    def undo(self) -> None:
+        owner = getattr(sys.modules.get(self.module), self.owner, None)
+        if owner is not None and owner.__dict__.get(self.name) is self.replacement:
+            setattr(owner, self.name, self.original)
+        self.original = None
+
 
 _lock = threading.Lock()
 _stack: list[Responder] = []
@@ -51,6 +82,16 @@ _on_last_stop: list[Callable[[], None]] = []
 _saved_env: dict[str, str | None] = {}
 _original_send: Any = URLLib3Session.__dict__["send"]
 _original_auth: Any = RequestSigner.__dict__["get_auth_instance"]
+_optional: list[Patch] = []
+
+
+def optional_patches() -> list[Patch]:
+    """The patches for aiobotocore and moto (core/aio.py, core/coexist.py), made once."""
+    if not _optional:
+        from importmock.core import aio, coexist
+
+        _optional.extend((*aio.PATCHES, *coexist.PATCHES))
+    return _optional
 
 
 def activate(responder: Responder) -> None:
@@ -66,6 +107,8 @@ def activate(responder: Responder) -> None:
                 os.environ.setdefault(name, value)
             URLLib3Session.send = _send  # type: ignore[method-assign, assignment]
             RequestSigner.get_auth_instance = _get_auth_instance  # type: ignore[method-assign, assignment]
+        for patch in optional_patches():  # on every start: the library may be imported since
+            patch.apply()
         _stack.append(responder)
 
 
@@ -82,6 +125,8 @@ def deactivate(responder: Responder) -> None:
             URLLib3Session.send = _original_send  # type: ignore[method-assign]
         if RequestSigner.__dict__.get("get_auth_instance") is _get_auth_instance:
             RequestSigner.get_auth_instance = _original_auth  # type: ignore[method-assign]
+        for patch in optional_patches():
+            patch.undo()
         for name, value in _saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -114,12 +159,17 @@ def _send(session: URLLib3Session, request: AWSPreparedRequest) -> AWSResponse:
 
 
 def _get_auth_instance(signer: RequestSigner, *args: Any, **kwargs: Any) -> Any:
+    return _original_auth(signer, *args, **with_fake_credentials(signer, kwargs))
+
+
+def with_fake_credentials(signer: RequestSigner, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`kwargs` of get_auth_instance, with the fake credentials if the client has none."""
     unsigned = getattr(signer, "_credentials", None) is None
     if active() is not None and kwargs.get("request_credentials") is None and unsigned:
         kwargs["request_credentials"] = Credentials(
             FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
         )
-    return _original_auth(signer, *args, **kwargs)
+    return kwargs
 
 
 def http_request(request: AWSPreparedRequest) -> HttpRequest:

@@ -11,11 +11,16 @@ from typing import Any, TypeVar, overload
 
 from botocore.model import OperationModel
 
-from importmock.core import intercept, snapshots
+from importmock.core import intercept, requests_capture, snapshots
 from importmock.core.clock import Clock, real_now
 from importmock.core.decorators import decorate
 from importmock.core.dispatch import Dispatcher, Route
-from importmock.core.errors import InvalidSignatureException, ServiceError
+from importmock.core.errors import (
+    InvalidSignatureException,
+    NotImplementedOperation,
+    ServiceError,
+    UnmockedRequest,
+)
 from importmock.core.faults import Fault
 from importmock.core.protocols import HttpRequest, HttpResponse
 from importmock.core.regions import is_region
@@ -98,7 +103,7 @@ class ImportMock:
             if self._depth == 1:
                 self._fresh_state()
                 intercept.activate(self)
-                self._state.resume_uploads()
+                requests_capture.capture()
         return self
 
     def stop(self) -> None:
@@ -224,7 +229,7 @@ class ImportMock:
         with self._lock:
             self._fresh_state()
             if self.active:
-                self._state.resume_uploads()
+                requests_capture.capture()
 
     def snapshot(self) -> dict[str, Any]:
         """The mock's state, to `restore` later, or to keep in a file for the `state` option.
@@ -255,7 +260,7 @@ class ImportMock:
         with self._lock:
             self._state = State.restored(document, self._durations, self._clock)
             if self.active:
-                self._state.resume_uploads()
+                requests_capture.capture()
 
     def _fresh_state(self) -> None:
         if self._start_from is not None:
@@ -287,6 +292,13 @@ class ImportMock:
         params = {"url": url.split("?", 1)[0], "ContentLength": size}
         self.calls.append(Call("s3", operation, receipt.region, receipt.account_id, params, receipt.error))
         return receipt
+
+    def claims(self, request: HttpRequest) -> bool:
+        """Whether `request` is an operation this mock answers (moto answers the rest)."""
+        try:
+            return self._dispatcher.route(request).operation is not None
+        except (NotImplementedOperation, UnmockedRequest):
+            return False
 
     def answer(self, request: HttpRequest) -> HttpResponse:
         """Answers one AWS request (the in-process and the server path alike)."""

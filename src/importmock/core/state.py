@@ -15,7 +15,6 @@ from importmock.core.clock import Clock
 from importmock.core.faults import Faults
 from importmock.core.pagination import PageTokens
 from importmock.core.uploads import Uploads
-from importmock.core.uploads import capture as capture_uploads
 
 B = TypeVar("B", bound=Backend)
 
@@ -67,7 +66,6 @@ class State:
         self.faults = Faults()
         self._next = 1  # the sequence number the next job key gets
         self._counter_lock = threading.Lock()
-        self._holds_uploads = False  # restored upload URLs, which need capturing when active
 
     @classmethod
     def restored(
@@ -82,9 +80,7 @@ class State:
 
         head = snapshots.header(document)
         state = cls(durations, clock, rng=head.rng, secret=head.secret)
-        top, state._holds_uploads = snapshots.restore(
-            document, SERVICES, state.backend, state.faults, state.uploads
-        )
+        top, _ = snapshots.restore(document, SERVICES, state.backend, state.faults, state.uploads)
         state._next = max(head.sequence, top + 1)  # never a key a restored job holds
         clock.set(head.clock)
         return state
@@ -95,11 +91,6 @@ class State:
             sequence = self._next
         head = snapshots.Header(self.clock.now(), self._secret, self._rng, sequence)
         return snapshots.encode(head, self.faults, self.uploads, self._backends.values())
-
-    def resume_uploads(self) -> None:
-        """Captures `requests` to restored upload URLs (issuing a URL does it for new ones)."""
-        if self._holds_uploads:
-            capture_uploads()
 
     def backend(self, cls: type[B], account_id: str, region: str) -> B:
         """The `cls` backend of that account and region, created empty on first use."""

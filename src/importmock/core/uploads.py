@@ -1,28 +1,22 @@
-"""Presigned S3-style URLs: issued by backends; `requests` PUTs and GETs captured by `responses`.
+"""Presigned S3-style URLs: issued by backends, served from a small per-mock object store.
 
 A StartContentUpload answer holds a URL the caller then PUTs a file to with `requests`, and
 a job's answer holds download URLs. While a mock is active such requests are answered here
-from a small per-mock object store, recorded, and checked against the expiry each URL
-carries (X-Amz-Date + X-Amz-Expires on the mock clock). `responses` (and so `requests`) is
-imported only when the first URL is issued, keeping `import importmock` cheap.
+(core/requests_capture.py brings them), recorded, and checked against the expiry each URL
+carries (X-Amz-Date + X-Amz-Expires on the mock clock).
 """
 
 from __future__ import annotations
 
 import random
 import re
-import secrets
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from importmock.core import intercept
-
 HOST = "importmock-uploads"
-_URL = re.compile(
+URL = re.compile(
     rf"https://{HOST}\.s3\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?"
     rf"/(?P<key>(?P<account>\d{{12}})/[^?#]+)"
 )
@@ -66,7 +60,7 @@ class Uploads:
         return list(self._by_id.values()), dict(self._objects)
 
     def load(self, issued: list[Upload], objects: dict[str, bytes]) -> None:
-        """Replaces the issued uploads and objects (from a snapshot; see State.resume_uploads)."""
+        """Replaces the issued uploads and objects (from a snapshot)."""
         self._by_id = {upload.id: upload for upload in issued}
         self._objects = dict(objects)
 
@@ -77,7 +71,7 @@ class Uploads:
         ident = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
         url = presigned_url(region, account_id, ident, now, ttl)
         upload = self._by_id[ident] = Upload(ident, owner, account_id, region, url, now + ttl, content_type)
-        capture()
+        _capture()
         return upload
 
     def get(self, ident: str) -> Upload | None:
@@ -86,11 +80,11 @@ class Uploads:
     def publish(self, account_id: str, key: str, body: bytes) -> None:
         """Makes `body` downloadable at the presigned URLs of `key`; starts capturing if needed."""
         self._objects.setdefault(f"{account_id}/{key}", body)
-        capture()
+        _capture()
 
     def receive(self, method: str, url: str, body: bytes, now: datetime) -> Receipt:
         """Takes a PUT (of an issued upload) or a GET (of an object), as S3 would answer it."""
-        found = _URL.match(url)
+        found = URL.match(url)
         if found is None:
             return Receipt(403, "SignatureDoesNotMatch", "", "", b"")
         region, account, key = found["region"], found["account"], found["key"]
@@ -130,51 +124,11 @@ def presigned_url(region: str, account_id: str, key: str, now: datetime, ttl: ti
     )
 
 
-_lock = threading.Lock()
-_requests_mock: Any = None
 _signatures = random.Random()  # a signature's look, not its secrecy, is what matters here
 
 
-def capture() -> None:
-    """Starts the process-wide `responses` mock for upload URLs, once, while mocks are active."""
-    global _requests_mock
-    with _lock:
-        if _requests_mock is not None or intercept.active() is None:
-            return
-        import responses
+def _capture() -> None:
+    """Makes sure `requests` to the URLs is answered (requests may be imported only now)."""
+    from importmock.core import requests_capture
 
-        capture = responses.RequestsMock(assert_all_requests_are_fired=False)
-        for method in (responses.PUT, responses.GET):
-            capture.add_callback(method, _URL, callback=_answer)
-        capture.add_passthru(re.compile(rf"^(?!https://{HOST}\.)"))  # other traffic as before
-        capture.start()
-        _requests_mock = capture
-        intercept.on_last_stop(_release)
-
-
-def _release() -> None:
-    global _requests_mock
-    with _lock:
-        if _requests_mock is not None:
-            _requests_mock.stop()
-            _requests_mock.reset()
-            _requests_mock = None
-
-
-def _answer(request: Any) -> tuple[int, dict[str, str], bytes | str]:
-    mock = intercept.active()
-    if mock is None:
-        return 403, {}, _s3_error("AccessDenied", "importmock is not active")
-    body = request.body or b""
-    receipt = mock.receive_object(
-        request.method, request.url, body if isinstance(body, bytes) else body.encode()
-    )
-    if receipt.error is not None:
-        headers = {"content-type": "application/xml"}
-        return receipt.status, headers, _s3_error(receipt.error, "importmock refused the request")
-    return receipt.status, {"etag": f'"{secrets.token_hex(16)}"'}, receipt.body
-
-
-def _s3_error(code: str, message: str) -> str:
-    xml = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}'
+    requests_capture.capture()
