@@ -1,4 +1,4 @@
-"""What the server tests share: raw HTTP calls, control calls, requests of each job family.
+"""What the server tests share: raw HTTP calls and control calls (family requests: families.py).
 
 Everything here talks to the server over real loopback HTTP, with a socket timeout on every
 request, so a server that hangs fails the test instead of stalling the run.
@@ -17,8 +17,9 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from families import ACCOUNT_A
+
 TIMEOUT = 10.0  # seconds any single HTTP exchange with a server may take
-ACCOUNT_A = "111111111111"
 ACCOUNT_B = "222222222222"
 DEFAULT_ACCOUNT = "123456789012"
 SECRET = "x"
@@ -114,76 +115,6 @@ def error_message(reply: Reply) -> str:
     message = document.get("message", document.get("Message", ""))
     assert isinstance(message, str)
     return message
-
-
-# requests of each job family, for the account a client signs as
-
-
-def import_request(table: str = "orders") -> dict[str, Any]:
-    """A DynamoDB ImportTable request creating `table`."""
-    return {
-        "S3BucketSource": {"S3Bucket": "import-bucket", "S3KeyPrefix": f"{table}/"},
-        "InputFormat": "CSV",
-        "TableCreationParameters": {
-            "TableName": table,
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "BillingMode": "PAY_PER_REQUEST",
-        },
-    }
-
-
-def table_arn(table: str, account: str = ACCOUNT_A, region: str = "us-east-1") -> str:
-    return f"arn:aws:dynamodb:{region}:{account}:table/{table}"
-
-
-def store_arn(account: str = ACCOUNT_A, region: str = "us-east-1") -> str:
-    """A CloudTrail Lake event data store ARN."""
-    return f"arn:aws:cloudtrail:{region}:{account}:eventdatastore/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
-
-
-def lake_import_request(account: str = ACCOUNT_A, region: str = "us-east-1") -> dict[str, Any]:
-    """A CloudTrail StartImport request of a new import."""
-    return {
-        "Destinations": [store_arn(account, region)],
-        "ImportSource": {
-            "S3": {
-                "S3LocationUri": "s3://trail-bucket/AWSLogs",
-                "S3BucketRegion": region,
-                "S3BucketAccessRoleArn": f"arn:aws:iam::{account}:role/lake-import",
-            }
-        },
-    }
-
-
-def dataset_arn(account: str = ACCOUNT_A, dataset: str = "sales", region: str = "us-east-1") -> str:
-    return f"arn:aws:forecast:{region}:{account}:dataset/{dataset}"
-
-
-def dataset_import_request(
-    name: str, account: str = ACCOUNT_A, dataset: str = "sales", region: str = "us-east-1"
-) -> dict[str, Any]:
-    """A Forecast CreateDatasetImportJob request."""
-    return {
-        "DatasetImportJobName": name,
-        "DatasetArn": dataset_arn(account, dataset, region),
-        "DataSource": {
-            "S3Config": {
-                "Path": f"s3://forecast-data/{dataset}.csv",
-                "RoleArn": f"arn:aws:iam::{account}:role/forecast",
-            }
-        },
-    }
-
-
-def start_qconnect_job(client: Any, knowledge_base: str) -> dict[str, Any]:
-    """Uploads nothing (the server does not serve upload URLs) and starts an import job."""
-    upload = client.start_content_upload(knowledgeBaseId=knowledge_base, contentType="text/csv")
-    job = client.start_import_job(
-        knowledgeBaseId=knowledge_base, importJobType="QUICK_RESPONSES", uploadId=upload["uploadId"]
-    )["importJob"]
-    assert isinstance(job, dict)
-    return job
 
 
 def without_metadata(response: Mapping[str, Any]) -> dict[str, Any]:

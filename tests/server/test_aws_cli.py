@@ -12,16 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_support import (
-    ACCOUNT_A,
-    ACCOUNT_B,
-    SECRET,
-    dataset_import_request,
-    import_request,
-    lake_import_request,
-    start_qconnect_job,
-)
+from server_support import ACCOUNT_A, ACCOUNT_B, SECRET
 
+from families import dataset_import_request, import_request, lake_import_request, start_qconnect_job
 from importmock.server import ThreadedServer
 
 Connect = Callable[..., Any]

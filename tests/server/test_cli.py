@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from server_support import ACCOUNT_A, TIMEOUT, advance, control_ok, http_call, import_request
+from server_support import ACCOUNT_A, TIMEOUT, advance, control_ok, http_call
 
 import importmock
+from families import import_request
 from importmock.server import ThreadedServer
 
 STARTUP = 60.0  # seconds the server may take to print its start-up line

@@ -12,22 +12,16 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from server_support import (
-    ACCOUNT_A,
-    advance,
-    control,
-    control_ok,
+from server_support import ACCOUNT_A, advance, control, control_ok, finish, http_call, without_metadata
+
+import importmock
+from families import (
     dataset_import_request,
-    finish,
-    http_call,
     import_request,
     lake_import_request,
     start_qconnect_job,
     table_arn,
-    without_metadata,
 )
-
-import importmock
 from importmock.server import ThreadedServer
 
 Connect = Callable[..., Any]

@@ -15,17 +15,15 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from server_support import (
-    ACCOUNT_A,
-    advance,
+from server_support import ACCOUNT_A, advance, finish
+
+from families import (
     dataset_import_request,
-    finish,
     import_request,
     lake_import_request,
     start_qconnect_job,
     table_arn,
 )
-
 from importmock.server import ThreadedServer
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"

@@ -12,21 +12,16 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import EndpointConnectionError
-from server_support import (
-    ACCOUNT_A,
-    ACCOUNT_B,
-    DEFAULT_ACCOUNT,
-    TIMEOUT,
-    control_ok,
+from server_support import ACCOUNT_A, ACCOUNT_B, DEFAULT_ACCOUNT, TIMEOUT, control_ok, http_call
+
+import importmock
+from families import (
     dataset_import_request,
-    http_call,
     import_request,
     lake_import_request,
     start_qconnect_job,
     table_arn,
 )
-
-import importmock
 from importmock.server import ThreadedServer
 
 Connect = Callable[..., Any]

@@ -1,0 +1,74 @@
+"""Requests of each job family, shared by the test suites that drive whole life cycles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ACCOUNT_A = "111111111111"
+
+
+def import_request(table: str = "orders") -> dict[str, Any]:
+    """A DynamoDB ImportTable request creating `table`."""
+    return {
+        "S3BucketSource": {"S3Bucket": "import-bucket", "S3KeyPrefix": f"{table}/"},
+        "InputFormat": "CSV",
+        "TableCreationParameters": {
+            "TableName": table,
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+    }
+
+
+def table_arn(table: str, account: str = ACCOUNT_A, region: str = "us-east-1") -> str:
+    return f"arn:aws:dynamodb:{region}:{account}:table/{table}"
+
+
+def store_arn(account: str = ACCOUNT_A, region: str = "us-east-1") -> str:
+    """A CloudTrail Lake event data store ARN."""
+    return f"arn:aws:cloudtrail:{region}:{account}:eventdatastore/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+
+
+def lake_import_request(account: str = ACCOUNT_A, region: str = "us-east-1") -> dict[str, Any]:
+    """A CloudTrail StartImport request of a new import."""
+    return {
+        "Destinations": [store_arn(account, region)],
+        "ImportSource": {
+            "S3": {
+                "S3LocationUri": "s3://trail-bucket/AWSLogs",
+                "S3BucketRegion": region,
+                "S3BucketAccessRoleArn": f"arn:aws:iam::{account}:role/lake-import",
+            }
+        },
+    }
+
+
+def dataset_arn(account: str = ACCOUNT_A, dataset: str = "sales", region: str = "us-east-1") -> str:
+    return f"arn:aws:forecast:{region}:{account}:dataset/{dataset}"
+
+
+def dataset_import_request(
+    name: str, account: str = ACCOUNT_A, dataset: str = "sales", region: str = "us-east-1"
+) -> dict[str, Any]:
+    """A Forecast CreateDatasetImportJob request."""
+    return {
+        "DatasetImportJobName": name,
+        "DatasetArn": dataset_arn(account, dataset, region),
+        "DataSource": {
+            "S3Config": {
+                "Path": f"s3://forecast-data/{dataset}.csv",
+                "RoleArn": f"arn:aws:iam::{account}:role/forecast",
+            }
+        },
+    }
+
+
+def start_qconnect_job(client: Any, knowledge_base: str) -> dict[str, Any]:
+    """Starts an import job of an upload that stays empty (a job needs only the upload id)."""
+    upload = client.start_content_upload(knowledgeBaseId=knowledge_base, contentType="text/csv")
+    job = client.start_import_job(
+        knowledgeBaseId=knowledge_base, importJobType="QUICK_RESPONSES", uploadId=upload["uploadId"]
+    )["importJob"]
+    assert isinstance(job, dict)
+    return job
