@@ -55,6 +55,8 @@ def test_list_imports_from_importmock_while_tables_and_buckets_come_from_moto(
         assert [s["ImportArn"] for s in listed["ImportSummaryList"]] == [arn]
         s3 = client("s3")
         s3.create_bucket(Bucket="moto-bucket")
+        s3.put_object(Bucket="moto-bucket", Key="data.csv", Body=b"pk\n1\n")  # a streamed, chunked body
+        assert s3.get_object(Bucket="moto-bucket", Key="data.csv")["Body"].read() == b"pk\n1\n"
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["moto-bucket"]
         cloudtrail = client("cloudtrail")
         started = cloudtrail.start_import(**lake_import_request("123456789012"))
@@ -85,6 +87,12 @@ def test_moto_answers_alone_after_importmock_stops() -> None:
         )
         with pytest.raises(NotImplementedError):  # moto's own gap, as without importmock
             ddb.list_imports()
+
+
+def test_s3_put_object_without_moto_raises_naming_the_service() -> None:
+    with mock_imports():
+        with pytest.raises(NotImplementedOperation, match="s3"):
+            client("s3").put_object(Bucket="some-bucket", Key="data.csv", Body=b"pk\n1\n")
 
 
 def test_mock_imports_does_not_import_moto() -> None:

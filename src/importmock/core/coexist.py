@@ -19,7 +19,7 @@ from importmock.core.intercept import Patch, active, http_request
 def _stubber_call(stubber: Any, event_name: str, request: AWSPreparedRequest, **kwargs: Any) -> Any:
     responder = active()
     moto_active = getattr(stubber, "enabled", True)
-    if moto_active and responder is not None and responder.claims(http_request(request)):
+    if moto_active and responder is not None and responder.claims(http_request(request, with_body=False)):
         return None  # importmock answers it at send
     return _STUBBER.original(stubber, event_name, request, **kwargs)
 

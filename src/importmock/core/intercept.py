@@ -172,17 +172,18 @@ def with_fake_credentials(signer: RequestSigner, kwargs: dict[str, Any]) -> dict
     return kwargs
 
 
-def http_request(request: AWSPreparedRequest) -> HttpRequest:
+def http_request(request: AWSPreparedRequest, *, with_body: bool = True) -> HttpRequest:
     """botocore's prepared request as importmock's HttpRequest.
 
     botocore's HeadersDict already looks names up case-insensitively, so it is viewed
-    rather than copied on every call.
+    rather than copied on every call. Routing needs no body (`with_body=False`), which
+    spares reading a stream another mock is about to read.
     """
     return HttpRequest(
         request.method,
         request.url,
         _Headers(cast(Mapping[str, Any], request.headers)),
-        _body_bytes(request.body),
+        _body_bytes(request.body) if with_body else b"",
     )
 
 
@@ -193,9 +194,11 @@ def _body_bytes(body: object) -> bytes:
         return body.encode("utf-8")
     if isinstance(body, bytes | bytearray):
         return bytes(body)
-    position = body.tell()  # type: ignore[attr-defined]
+    rewind = getattr(body, "tell", None) is not None and getattr(body, "seek", None) is not None
+    position = body.tell() if rewind else 0  # type: ignore[attr-defined]
     data = body.read()  # type: ignore[attr-defined]
-    body.seek(position)  # type: ignore[attr-defined]  # botocore may rewind and resend it
+    if rewind:  # botocore may rewind and resend it; a wrapper without tell (aws-chunked) cannot be
+        body.seek(position)  # type: ignore[attr-defined]
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from importmock.core.backend import operation
 from importmock.core.lifecycle import Family, Progress
 from importmock.core.pagination import Key
+from importmock.core.sharing import shared
 from importmock.core.types import Output, Params
 from importmock.services.dynamodb.errors import (
     AccessDeniedException,
@@ -178,7 +179,7 @@ class TableExports(TableJobs[TableExport]):
             key=self.new_key(now),
             table_arn=params["TableArn"],
             export_time=export_time,
-            request=params,
+            request=shared(params),
             progress=Progress(EXPORT, started=now, due=self.due(EXPORT.key, now)),
         )
         self._jobs.add(job)

@@ -8,6 +8,7 @@ from datetime import datetime
 from importmock.core.backend import BackendContext, operation
 from importmock.core.lifecycle import Family, Progress
 from importmock.core.pagination import Key
+from importmock.core.sharing import shared
 from importmock.core.types import Output, Params
 from importmock.services.dynamodb.definitions import check_definition
 from importmock.services.dynamodb.errors import (
@@ -38,7 +39,10 @@ class TableImport:
     key: Key
     table_name: str
     table_arn: str
+    # the request without what differs per job (the table name, the client token), so
+    # that equal rest is stored once (core/sharing.py)
     request: Params
+    client_token: str | None
     log_group_arn: str
     progress: Progress
 
@@ -49,11 +53,14 @@ class TableImport:
         return {
             **self.summarize(status, ended_at=self.progress.end_time(now) if ended else None),
             "TableId": table_id(self.table_arn),
-            "ClientToken": self.request.get("ClientToken"),
+            "ClientToken": self.client_token,
             "ErrorCount": 0,
             "InputFormatOptions": self.request.get("InputFormatOptions"),
             "InputCompressionType": self.request.get("InputCompressionType", "NONE"),
-            "TableCreationParameters": self.request["TableCreationParameters"],
+            "TableCreationParameters": {
+                "TableName": self.table_name,
+                **self.request["TableCreationParameters"],
+            },
             "ProcessedSizeBytes": items * 128 if ended else None,
             "ProcessedItemCount": items,
             "ImportedItemCount": items,
@@ -141,16 +148,21 @@ class TableImports(TableJobs[TableImport]):
         name = params["TableCreationParameters"]["TableName"]
         table_arn = self.arn(f"table/{name}")
         ident = self.new_id(now)
-        source = params["S3BucketSource"]
-        request = {**params, "S3BucketSource": {"S3BucketOwner": self.context.account_id, **source}}
+        source = {"S3BucketOwner": self.context.account_id, **params["S3BucketSource"]}
+        creation = {
+            key: value for key, value in params["TableCreationParameters"].items() if key != "TableName"
+        }
+        request = {**params, "S3BucketSource": source, "TableCreationParameters": creation}
+        del request["ClientToken"]
         job = TableImport(
             id=ident,
             arn=f"{table_arn}/import/{ident}",
             key=self.new_key(now),
             table_name=name,
             table_arn=table_arn,
-            request=request,
-            log_group_arn=(
+            request=shared(request),
+            client_token=params["ClientToken"],
+            log_group_arn=shared(
                 f"arn:{self.context.partition}:logs:{self.context.region}:"
                 f"{self.context.account_id}:log-group:/aws-dynamodb/imports:*"
             ),

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from importmock.core.backend import Backend, BackendContext, JobIndex, operation
 from importmock.core.lifecycle import Family, Progress
 from importmock.core.pagination import Key
+from importmock.core.sharing import shared
 from importmock.core.types import Output, Params
 from importmock.services.forecast.checks import (
     check_job_arn,
@@ -161,7 +162,7 @@ class DatasetImportJobs(Backend):
             key=self.new_key(now),
             name=name,
             dataset_arn=params["DatasetArn"],
-            request=params,
+            request=shared(params),
             progress=Progress(FAMILY, started=now, due=self.due(FAMILY.key, now)),
             tags=tags,
         )

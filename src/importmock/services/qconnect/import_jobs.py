@@ -10,6 +10,7 @@ from importmock.core.backend import Backend, BackendContext, JobIndex, operation
 from importmock.core.idempotency import ClientTokens
 from importmock.core.lifecycle import Family, Progress
 from importmock.core.pagination import Key
+from importmock.core.sharing import shared
 from importmock.core.types import Output, Params
 from importmock.core.uploads import presigned_url
 from importmock.services.qconnect.errors import (
@@ -123,7 +124,7 @@ class ImportJobs(Backend):
             key=self.new_key(now),
             knowledge_base=base,
             knowledge_base_arn=knowledge_base_arn(base, c),
-            request=request,
+            request=shared(request),
             progress=Progress(IMPORT_JOB, started=now, due=self.due(IMPORT_JOB.key, now)),
         )
         self._jobs.add(job)
