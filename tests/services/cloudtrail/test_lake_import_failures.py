@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
-from cloudtrail_lake import ACCOUNT, OTHER_ACCOUNT, SOURCE_URI, T0, UNKNOWN_ID, error_of, get, start
+from cloudtrail_lake import ACCOUNT, OTHER_ACCOUNT, SOURCE_URI, T0, UNKNOWN_ID, error_of, get, source, start
 
 from importmock import mock_imports
 from tampering import flip
@@ -239,3 +239,14 @@ def test_list_import_failures_server_side_validation(mock, make_client, params, 
     code, status, message = error_of(excinfo)
     assert (code, status) == ("InvalidParameterException", 400)
     assert f"at '{field}'" in message
+
+
+def test_list_import_failures_location_under_a_source_uri_naming_awslogs(waiting):
+    mock, ct = waiting
+    uri = "s3://trail-bucket/AWSLogs"
+    ident = start(ct, ImportSource=source(uri))["ImportId"]
+    mock.finish(ident, status="FAILED", failure_code="AccessDenied", failure_message="Denied")
+
+    (failure,) = ct.list_import_failures(ImportId=ident)["Failures"]
+
+    assert failure["Location"].startswith(f"{uri}/{ACCOUNT}/CloudTrail/us-east-1/"), failure["Location"]

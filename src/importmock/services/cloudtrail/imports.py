@@ -123,7 +123,8 @@ class LakeImport:
         uri, account, region = self.source["S3"]["S3LocationUri"].rstrip("/"), self.account_id, self.region
         unique = uuid.uuid5(uuid.NAMESPACE_URL, f"{self.id}/{number}").hex[:16].upper()
         name = f"{account}_CloudTrail_{region}_{when:%Y%m%dT%H%M}Z_{unique}.json.gz"
-        return f"{uri}/AWSLogs/{account}/CloudTrail/{region}/{when:%Y/%m/%d}/{name}"
+        logs = uri if uri.endswith("/AWSLogs") else f"{uri}/AWSLogs"  # the URI may name AWSLogs itself
+        return f"{logs}/{account}/CloudTrail/{region}/{when:%Y/%m/%d}/{name}"
 
 
 class LakeImports(Backend):
