@@ -1,10 +1,11 @@
-"""moto side by side: moto's `before-send` stubber steps aside for importmock's operations.
+"""moto side by side: moto's stubber steps aside for importmock's operations.
 
-moto answers at `before-send`, ahead of the HTTP send importmock patches, so with moto's
-mock active it would answer (or refuse) importmock's operations first. While both are
-active, moto's stubber lets every request importmock claims go on to the send; everything
-else is moto's, as if importmock were absent. moto is never imported here: the patch
-applies only when the user's code has imported it.
+moto answers at `before-send`, ahead of the HTTP send importmock patches, and answers
+`requests` through a `responses` mock of its own, which wins when moto starts second. So
+while both are active, moto's stubber lets every request importmock claims go on to the
+send, and its `requests` callback hands importmock's (upload URLs, claimed AWS calls) to
+importmock; everything else is moto's, as if importmock were absent. moto is never
+imported here: the patches apply only when the user's code has imported it.
 """
 
 from __future__ import annotations
@@ -24,5 +25,15 @@ def _stubber_call(stubber: Any, event_name: str, request: AWSPreparedRequest, **
     return _STUBBER.original(stubber, event_name, request, **kwargs)
 
 
+def _stubber_requests(stubber: Any, request: Any) -> Any:
+    from importmock.core.requests_capture import answer
+
+    found = answer(request)
+    return found if found is not None else _REQUESTS.original(stubber, request)
+
+
 _STUBBER = Patch("moto.core.botocore_stubber", "BotocoreStubber", "__call__", _stubber_call)
-PATCHES = (_STUBBER,)
+_REQUESTS = Patch(
+    "moto.core.botocore_stubber", "BotocoreStubber", "process_prepared_request", _stubber_requests
+)
+PATCHES = (_STUBBER, _REQUESTS)

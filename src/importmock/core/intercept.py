@@ -64,22 +64,29 @@ class Patch:
     original: Any = None
 
     def apply(self) -> None:
+        """Puts the replacement in place, unless it already is (on top or under another patch)."""
         owner = getattr(sys.modules.get(self.module), self.owner, None)
-        if owner is not None and owner.__dict__.get(self.name) is not self.replacement:
+        if owner is not None and self.original is None:
             self.original = owner.__dict__[self.name]
             setattr(owner, self.name, self.replacement)
 
     def undo(self) -> None:
+        """Restores the original if the replacement is still on top.
+
+        Under someone else's patch it stays, passing calls on to `original` while no mock
+        is active, so their undo brings back a harmless layer, not a stale one.
+        """
         owner = getattr(sys.modules.get(self.module), self.owner, None)
         if owner is not None and owner.__dict__.get(self.name) is self.replacement:
             setattr(owner, self.name, self.original)
-        self.original = None
+            self.original = None
 
 
 _lock = threading.Lock()
 _stack: list[Responder] = []
 _on_last_stop: list[Callable[[], None]] = []
-_saved_env: dict[str, str | None] = {}
+_saved_env: dict[str, str | None] = {}  # as the first start found them
+_set_env: dict[str, str | None] = {}  # as the first start left them
 _original_send: Any = URLLib3Session.__dict__["send"]
 _original_auth: Any = RequestSigner.__dict__["get_auth_instance"]
 _optional: list[Patch] = []
@@ -105,6 +112,7 @@ def activate(responder: Responder) -> None:
                 os.environ.pop(name, None)
             for name, value in DEFAULT_REGION.items():
                 os.environ.setdefault(name, value)
+            _set_env.update({name: os.environ.get(name) for name in names})
             URLLib3Session.send = _send  # type: ignore[method-assign, assignment]
             RequestSigner.get_auth_instance = _get_auth_instance  # type: ignore[method-assign, assignment]
         for patch in optional_patches():  # on every start: the library may be imported since
@@ -127,15 +135,26 @@ def deactivate(responder: Responder) -> None:
             RequestSigner.get_auth_instance = _original_auth  # type: ignore[method-assign]
         for patch in optional_patches():
             patch.undo()
-        for name, value in _saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        _saved_env.clear()
+        _restore_env()
         undo, _on_last_stop[:] = list(_on_last_stop), []
     for release in reversed(undo):
         release()
+
+
+def _restore_env() -> None:
+    """Puts back the variables the first start changed, where they are still as it left them.
+
+    A variable changed since (by moto stopping first, say) is someone else's now: theirs stands.
+    """
+    for name, value in _saved_env.items():
+        if os.environ.get(name) != _set_env.get(name):
+            continue
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _saved_env.clear()
+    _set_env.clear()
 
 
 def on_last_stop(release: Callable[[], None]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -185,14 +186,18 @@ def _writer(shape: Shape) -> Writer | None:
     # a recursive shape: its inner uses bind when called (by name: botocore may hand out
     # a new Shape object for the same shape on each access)
     building = (id(getattr(shape, "_shape_resolver", None)), shape.name)
-    if building in _BUILDING:
-        return lambda value: serialize(shape, value)
-    _BUILDING.add(building)
-    try:
-        writer = _build_writer(shape)
-    finally:
-        _BUILDING.discard(building)
-    _WRITERS[id(shape)] = (writer, shape)
+    with _BUILD_LOCK:  # one builder at a time: _BUILDING is about the building thread's walk
+        entry = _WRITERS.get(id(shape))
+        if entry is not None and entry[1] is shape:
+            return entry[0]
+        if building in _BUILDING:
+            return lambda value: serialize(shape, value)
+        _BUILDING.add(building)
+        try:
+            writer = _build_writer(shape)
+        finally:
+            _BUILDING.discard(building)
+        _WRITERS[id(shape)] = (writer, shape)
     return writer
 
 
@@ -225,6 +230,7 @@ def _build_writer(shape: Shape) -> Writer | None:
 
 _WRITERS: dict[int, tuple[Writer | None, Shape]] = {}  # the shape is kept, so its id stays its own
 _BUILDING: set[tuple[int, str]] = set()
+_BUILD_LOCK = threading.RLock()  # re-entrant: building a shape builds its members
 
 
 def error_status(shape: Shape | None, error: ServiceError) -> int:

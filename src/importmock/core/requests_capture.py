@@ -1,11 +1,15 @@
 """`requests` while a mock is active: upload URLs and AWS endpoints answered, through `responses`.
 
 Code that PUTs a file to a StartContentUpload URL, or signs its own HTTP calls to an AWS
-endpoint, uses `requests`, not botocore. One process-wide `responses` mock answers both
-from the active ImportMock; an AWS request importmock does not answer goes to moto if
-moto's `requests` mock was active before (moto answers it), and raises
-NotImplementedOperation otherwise, so it never reaches the network. Any other URL goes on
-to whatever was in place before: the network, or a `responses` mock of the user's own.
+endpoint, uses `requests`, not botocore. A `responses` mock answers both from the active
+ImportMock. What importmock does not answer goes on to whatever was in place before it
+started (`prior`): a `responses` mock of the user's or moto's, or the network, except
+that an AWS request with nothing before it raises NotImplementedOperation, so it never
+reaches the network while a mock is active.
+
+Stopping removes the capture if it is still the outermost patch; under another `responses`
+mock it is spliced out of that mock's memory; under any other patch it stays, passing
+everything on to `prior`, so their stop restores a harmless layer rather than a dead one.
 `responses` is imported only when `requests` is.
 """
 
@@ -15,6 +19,7 @@ import re
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from importmock.core import intercept
@@ -22,33 +27,33 @@ from importmock.core.errors import NotImplementedOperation
 from importmock.core.protocols import HttpRequest
 from importmock.core.uploads import HOST
 
+Answer = tuple[int, dict[str, str], bytes]
 # patterns must not overlap: responses pops a response that two patterns match
-AWS_ENDPOINT = re.compile(rf"https?://(?!{HOST}\.)[^/?#]*\.amazonaws\.com(?:\.cn)?(?::\d+)?(?:[/?#]|$)")
-_UPLOADS = re.compile(rf"https://{HOST}\.")  # all of the bucket's URLs: the store refuses strangers
-_OTHERS = re.compile(r"^(?!https?://[^/?#]*\.amazonaws\.com(?:\.cn)?(?::\d+)?(?:[/?#]|$))")
+_AWS = r"https?://[^/?#]*\.amazonaws\.com(?:\.cn)?(?::\d+)?(?:[/?#]|$)"
+AWS_ENDPOINT = re.compile(rf"(?!https://{HOST}\.){_AWS}")
+UPLOADS = re.compile(rf"https://{HOST}\.")  # all of the bucket's URLs: the store refuses strangers
+_OTHERS = re.compile(rf"^(?!{_AWS})")
 _lock = threading.Lock()
 _capture: Any = None
-_prior_send: Any = None  # HTTPAdapter.send as it was (a responses mock of the user's or moto's)
 
 
 def capture() -> None:
     """Starts answering `requests` (once, while a mock is active), if `requests` is imported."""
-    global _capture, _prior_send
+    global _capture
     with _lock:
         if _capture is not None or intercept.active() is None or "requests" not in sys.modules:
             return
         import responses
         from requests.adapters import HTTPAdapter
 
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        for method in ("PUT", "GET"):
-            mock.add_callback(method, _UPLOADS, callback=_upload)
-        for method in ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"):
-            mock.add_callback(method, AWS_ENDPOINT, callback=_aws)
-        mock.add_passthru(_OTHERS)
         prior = HTTPAdapter.__dict__["send"]
-        if prior is not responses._real_send:  # another responses mock is active: keep it working
-            mock._real_send = _prior_send = prior
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        mock._real_send = prior  # what passes through goes to what was there before
+        for method in ("GET", "PUT"):
+            mock.add_callback(method, UPLOADS, callback=_callback(prior, _upload))
+        for method in ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"):
+            mock.add_callback(method, AWS_ENDPOINT, callback=_callback(prior, _aws))
+        mock.add_passthru(_OTHERS)
         mock.start()
         _capture = mock
         intercept.on_last_stop(_release)
@@ -60,49 +65,86 @@ def capturing() -> bool:
 
 
 def _release() -> None:
-    global _capture, _prior_send
+    global _capture
     with _lock:
-        if _capture is not None:
-            _capture.stop(allow_assert=False)
-            _capture.reset()
-            _capture, _prior_send = None, None
-
-
-def _aws(request: Any) -> tuple[int, dict[str, str], bytes]:
-    """An AWS API call made with `requests`: the active mock's answer, or moto's."""
-    mock = intercept.active()
-    body = request.body or b""
-    asked = HttpRequest(
-        request.method, request.url, request.headers, body.encode() if isinstance(body, str) else body
-    )
-    if mock is not None and mock.claims(asked):
-        answer = mock.answer(asked)
-        return answer.status, answer.headers, answer.body
-    if _prior_send is not None:  # moto's (or the user's) responses mock was there first
+        mock, _capture = _capture, None
+        if mock is None:
+            return
         from requests.adapters import HTTPAdapter
 
-        response = _prior_send(HTTPAdapter(), request)
+        if HTTPAdapter.__dict__["send"] is mock._patcher.new:  # still outermost: undone exactly
+            mock.stop(allow_assert=False)
+            mock.reset()
+        elif _splice_out(HTTPAdapter.__dict__["send"], mock._patcher.new, mock._real_send):
+            mock._patcher = None  # its stop would undo the patch above it
+
+
+def _splice_out(outer: Any, ours: Any, prior: Any) -> bool:
+    """Takes our patch from under the `responses` mock `outer` belongs to, if it is one.
+
+    That mock restores on stop what it found on start, our patch: pointed at `prior`
+    instead, it restores the world as it was before importmock started.
+    """
+    for cell in getattr(outer, "__closure__", None) or ():
+        patcher: Any = getattr(cell.cell_contents, "_patcher", None)
+        if getattr(patcher, "temp_original", None) is ours:
+            patcher.temp_original = prior
+            return True
+    return False
+
+
+def _callback(prior: Any, answer: Callable[[Any], Answer | None]) -> Callable[[Any], Answer]:
+    """A responses callback: importmock's `answer`, else the request goes on to `prior`."""
+
+    def respond(request: Any) -> Answer:
+        found = answer(request) if intercept.active() is not None else None
+        if found is not None:
+            return found
+        import responses
+        from requests.adapters import HTTPAdapter
+
+        if prior is responses._real_send and intercept.active() is not None:
+            raise NotImplementedOperation(
+                f"importmock does not answer {request.method} {request.url} made with requests, "
+                "and nothing leaves the process while the mock is active"
+            )
+        response = prior(HTTPAdapter(), request)
         return response.status_code, dict(response.headers), response.content
-    raise NotImplementedOperation(
-        f"importmock does not answer {request.method} {request.url} made with requests, "
-        "and nothing leaves the process while the mock is active"
-    )
+
+    return respond
 
 
-def _upload(request: Any) -> tuple[int, dict[str, str], bytes | str]:
+def answer(request: Any) -> Answer | None:
+    """The active mock's answer to a `requests` request, or None if it is not importmock's."""
+    if intercept.active() is None:
+        return None
+    return _upload(request) if UPLOADS.match(request.url) else _aws(request)
+
+
+def _aws(request: Any) -> Answer | None:
+    mock = intercept.active()
+    asked = HttpRequest(request.method, request.url, request.headers, _bytes(request.body))
+    if mock is None or not mock.claims(asked):
+        return None
+    found = mock.answer(asked)
+    return found.status, found.headers, found.body
+
+
+def _upload(request: Any) -> Answer | None:
     mock = intercept.active()
     if mock is None:
-        return 403, {}, _s3_error("AccessDenied", "importmock is not active")
-    body = request.body or b""
-    receipt = mock.receive_object(
-        request.method, request.url, body if isinstance(body, bytes) else body.encode()
-    )
+        return None
+    receipt = mock.receive_object(request.method, request.url, _bytes(request.body))
     if receipt.error is not None:
         headers = {"content-type": "application/xml"}
         return receipt.status, headers, _s3_error(receipt.error, "importmock refused the request")
     return receipt.status, {"etag": f'"{secrets.token_hex(16)}"'}, receipt.body
 
 
-def _s3_error(code: str, message: str) -> str:
+def _bytes(body: bytes | str | None) -> bytes:
+    return body.encode() if isinstance(body, str) else body or b""
+
+
+def _s3_error(code: str, message: str) -> bytes:
     xml = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}'
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}'.encode()
