@@ -90,9 +90,8 @@ def test_moto_answers_alone_after_importmock_stops() -> None:
 
 
 def test_s3_put_object_without_moto_raises_naming_the_service() -> None:
-    with mock_imports():
-        with pytest.raises(NotImplementedOperation, match="s3"):
-            client("s3").put_object(Bucket="some-bucket", Key="data.csv", Body=b"pk\n1\n")
+    with mock_imports(), pytest.raises(NotImplementedOperation, match="s3"):
+        client("s3").put_object(Bucket="some-bucket", Key="data.csv", Body=b"pk\n1\n")
 
 
 def test_mock_imports_does_not_import_moto() -> None:
