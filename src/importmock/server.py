@@ -114,8 +114,29 @@ def _headers(environ: WSGIEnvironment) -> dict[str, str]:
     return headers
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """werkzeug's request handler without the access log."""
+# what http.server refuses before the app sees a request, by status
+_REFUSALS = {414: "RequestURITooLongException", 431: "RequestHeaderFieldsTooLargeException"}
+
+
+class _Handler(WSGIRequestHandler):
+    """werkzeug's request handler, whose own refusals are AWS-style JSON errors too."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A request http.server refuses itself (request line too long, bad syntax) as JSON."""
+        reason = self.responses.get(code, ("Error",))[0]
+        error = aws_error(code, _REFUSALS.get(code, "BadRequestException"), message or reason)
+        self.close_connection = True
+        self.send_response(code, reason)
+        for name, value in (*error.headers.items(), ("Content-Length", str(len(error.body)))):
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD":
+            self.wfile.write(error.body)
+
+
+class _QuietHandler(_Handler):
+    """The request handler without the access log."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
@@ -125,7 +146,7 @@ def serve(
     mock: ImportMock, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = True
 ) -> BaseWSGIServer:
     """A bound, threaded werkzeug server for `mock` (not yet serving: call serve_forever)."""
-    handler = WSGIRequestHandler if access_log else _QuietHandler
+    handler = _Handler if access_log else _QuietHandler
     return make_server(host, port, make_app(mock), threaded=True, request_handler=handler)
 
 

@@ -564,12 +564,20 @@ def test_knowledge_base_arn_of_other_account_access_denied(qc, kb, operation):
     assert_error(excinfo, "AccessDeniedException", 403)
 
 
-@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("operation", [name for name in OPERATIONS if name != "list_import_jobs"])
 def test_knowledge_base_arn_of_other_region_not_found(qc, kb, operation):
     with pytest.raises(ClientError) as excinfo:
         OPERATIONS[operation](qc, kb_arn(kb, region="eu-west-2"))
 
     assert_error(excinfo, "ResourceNotFoundException", 404)
+
+
+def test_list_import_jobs_knowledge_base_arn_of_other_region_invalid(qc, kb):
+    # ListImportJobs models no ResourceNotFoundException: the mock answers a modeled error
+    with pytest.raises(qc.exceptions.ValidationException) as excinfo:
+        OPERATIONS["list_import_jobs"](qc, kb_arn(kb, region="eu-west-2"))
+
+    assert_error(excinfo, "ValidationException", 400)
 
 
 # empty path labels: botocore sends them even with its own validation on

@@ -137,7 +137,7 @@ class ImportJobs(Backend):
 
     @operation("ListImportJobs")
     def list_import_jobs(self, params: Params) -> Output:
-        now, base = self.clock.now(), knowledge_base_id(params["knowledgeBaseId"], self.context)
+        now, base = self.clock.now(), knowledge_base_id(params["knowledgeBaseId"], self.context, listing=True)
         self._purge(now)
         page = self.paginate(
             self._jobs,

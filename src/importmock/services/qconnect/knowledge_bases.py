@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 from importmock.core.backend import BackendContext
-from importmock.services.qconnect.errors import AccessDeniedException, ResourceNotFoundException
+from importmock.services.qconnect.errors import (
+    AccessDeniedException,
+    ResourceNotFoundException,
+    ValidationException,
+)
 
 _UUID = r"[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"
 _ARN = re.compile(
@@ -13,21 +17,27 @@ _ARN = re.compile(
 )
 
 
-def knowledge_base_id(reference: str, context: BackendContext) -> str:
+def knowledge_base_id(reference: str, context: BackendContext, *, listing: bool = False) -> str:
     """The id of the knowledge base `reference` names (an id, or an ARN of this caller).
 
     Knowledge bases themselves are not modelled: a well-formed reference names one. An ARN
     of another account or partition is AccessDeniedException; of another region or of
-    another kind of resource, ResourceNotFoundException.
+    another kind of resource, ResourceNotFoundException, except for ListImportJobs
+    (`listing`), whose model has no such error: there it is ValidationException.
     """
     if not reference.startswith("arn:"):
         return reference  # the shape reader has checked it is a UUID
     found = _ARN.fullmatch(reference)
-    if found is None:  # an ARN the model admits but that names no knowledge base
-        raise ResourceNotFoundException(f"Knowledge base {reference} not found", resourceName=reference)
-    if (found["partition"], found["account"]) != (context.partition, context.account_id):
+    if found is not None and (found["partition"], found["account"]) != (
+        context.partition,
+        context.account_id,
+    ):
         raise AccessDeniedException("User is not authorized to perform this action on the knowledge base")
-    if found["region"] != context.region or found["kind"] != "knowledge-base":
+    if found is None or found["region"] != context.region or found["kind"] != "knowledge-base":
+        if listing:
+            raise ValidationException(
+                f"knowledgeBaseId {reference} names no knowledge base of {context.region}"
+            )
         raise ResourceNotFoundException(f"Knowledge base {reference} not found", resourceName=reference)
     return found["id"]
 
