@@ -53,6 +53,8 @@ progress per account and region, so a loop of StartImport needs each to end).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import gc
 import os
 import platform
@@ -73,6 +75,10 @@ from botocore.stub import Stubber
 
 import importmock
 from importmock import ImportMock, mock_imports
+from importmock.core import intercept
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/ run as a script
+from memory import held_bytes  # noqa: E402
 
 # Sessions made before `import moto` lack moto's global before-send handler, so the
 # importmock, Stubber and bare-hook clients carry no trace of moto.
@@ -93,6 +99,24 @@ class Variant:
     call: Callable[[], object]
     scale: float = 1.0  # fraction of the round's iterations this (slower) variant runs
     prepare: Callable[[int], None] = lambda n: None  # untimed, before each round
+    pause: ImportMock | None = None  # a mock to set aside while this variant runs (moto's)
+
+
+@contextlib.contextmanager
+def paused(mock: ImportMock | None) -> Iterator[None]:
+    """`mock` inactive for a while, its jobs kept, so that moto answers alone.
+
+    With both active, moto's stubber hands importmock's own operations to importmock (its
+    side-by-side rule), and moto's figures would be importmock's.
+    """
+    if mock is None:
+        yield
+        return
+    intercept.deactivate(mock)
+    try:
+        yield
+    finally:
+        intercept.activate(mock)
 
 
 def make_client(
@@ -295,12 +319,14 @@ def interleave(variants: Sequence[Variant], rounds: int, n: int) -> dict[str, fl
             for v in variants:
                 count = max(1, int(n * v.scale))
                 v.prepare(count)
-                gc.collect()  # no variant pays for the garbage of the one before it
-                start = time.perf_counter_ns()
-                for _ in range(count):
-                    v.call()
+                with paused(v.pause):
+                    gc.collect()  # no variant pays for the garbage of the one before it
+                    start = time.perf_counter_ns()
+                    for _ in range(count):
+                        v.call()
+                    elapsed = time.perf_counter_ns() - start
                 if round_:
-                    samples[v.name].append((time.perf_counter_ns() - start) / count)
+                    samples[v.name].append(elapsed / count)
     finally:
         gc.unfreeze()
     return {name: statistics.median(values) for name, values in samples.items()}
@@ -345,7 +371,7 @@ def bench_calls(rounds: int, n: int) -> dict[str, float]:
     variants: list[Variant] = []
     parsed: dict[str, dict[str, Any]] = {}
     params: dict[str, dict[str, Any]] = {}
-    with job_mock(), mock_aws():
+    with job_mock() as mock, mock_aws():
         for family in FAMILIES:
             im, hooked = make_client(family.service), make_client(family.service)
             create = family.creator(im, ACCOUNT)
@@ -375,20 +401,30 @@ def bench_calls(rounds: int, n: int) -> dict[str, float]:
                 stubber.add_response("describe_import", canned)
 
         moto_client = make_client("dynamodb", session=botocore.session.get_session())  # after `import moto`
-        moto_import = import_table(moto_client, "bench-describe")["ImportArn"]
-        table_arn = moto_pitr_table(moto_client)
-        moto_exports = [export_table(moto_client, table_arn) for _ in range(HANDFUL)]
-        time.sleep(0.2)  # moto runs imports and exports in threads; let them settle
+        with paused(mock):
+            moto_import = import_table(moto_client, "bench-describe")["ImportArn"]
+            table_arn = moto_pitr_table(moto_client)
+            moto_exports = [export_table(moto_client, table_arn) for _ in range(HANDFUL)]
+            time.sleep(0.2)  # moto runs imports and exports in threads; let them settle
         stub_args = params[DYNAMODB_IMPORTS.describe_name]
         variants += [
-            Variant("moto DescribeImport", lambda: moto_client.describe_import(ImportArn=moto_import), 0.5),
             Variant(
-                "moto DescribeExport", lambda: moto_client.describe_export(ExportArn=moto_exports[0]), 0.5
+                "moto DescribeImport",
+                lambda: moto_client.describe_import(ImportArn=moto_import),
+                0.5,
+                pause=mock,
+            ),
+            Variant(
+                "moto DescribeExport",
+                lambda: moto_client.describe_export(ExportArn=moto_exports[0]),
+                0.5,
+                pause=mock,
             ),
             Variant(
                 "moto ListExports",
                 lambda: moto_client.list_exports(TableArn=table_arn, MaxResults=PAGE),
                 0.5,
+                pause=mock,
             ),
             Variant(
                 "Stubber DescribeImport", lambda: stubbed.describe_import(**stub_args), prepare=load_stubber
@@ -464,18 +500,15 @@ def bench_family_pages(
     accounts = {small: SMALL_ACCOUNT, big: BIG_ACCOUNT}
     clients = {size: make_client(family.service, account) for size, account in accounts.items()}
     results: dict[str, float] = {}
-    with job_mock():
-        for size, client in clients.items():
-            create = family.creator(client, accounts[size])
-            start = time.perf_counter_ns()
-            for i in range(size):
-                create(i)
-            results[f"create {size}"] = rate = size / ((time.perf_counter_ns() - start) / 1e9)
-            print(f"    created {size:,} jobs: {rate:,.0f} {family.create_op}/s", flush=True)
+    with job_mock() as mock:
+        results |= create_jobs(mock, family, clients, accounts)
 
         def page(size: int, token: str | None = None) -> Callable[[], dict[str, Any]]:
             args = family.list_args if token is None else family.list_args | {family.token: token}
             return bound(clients[size], family.list_op, args)
+
+        for size in clients:  # the whole listing, page by page: ns per job listed
+            results[f"traverse {size}"] = min(traverse(page, size, family) for _ in range(2))
 
         middle: dict[int, str] = {}
         for size in clients:  # walk to the page that starts half-way
@@ -487,8 +520,55 @@ def bench_family_pages(
 
         variants = [Variant(f"first {size}", page(size)) for size in clients]
         variants += [Variant(f"middle {size}", page(size, middle[size])) for size in clients]
+        extra = [dataclasses.replace(variant, pause=mock) for variant in extra]  # moto's, alone
         results |= interleave([*variants, *extra], rounds, n)
     return results
+
+
+def create_jobs(
+    mock: ImportMock, family: Family, clients: dict[int, Client], accounts: dict[int, str]
+) -> dict[str, float]:
+    """Creates each size's jobs: "create <size>" (jobs/s) and "bytes/job" the mock holds."""
+    held_before, created, results = held_bytes([mock]), 0, {}
+    for size, client in clients.items():
+        create = family.creator(client, accounts[size])
+        start = time.perf_counter_ns()
+        for i in range(size):
+            create(i)
+        results[f"create {size}"] = rate = size / ((time.perf_counter_ns() - start) / 1e9)
+        print(f"    created {size:,} jobs: {rate:,.0f} {family.create_op}/s", flush=True)
+        created += size
+    mock.calls.clear()  # the record of every request is the test's, not the jobs'
+    gc.collect()
+    results["bytes/job"] = (held_bytes([mock]) - held_before) / created
+    print(f"    {results['bytes/job']:,.0f} bytes held per job", flush=True)
+    return results
+
+
+def traverse(page: Callable[..., Callable[[], dict[str, Any]]], size: int, family: Family) -> float:
+    """ns per job of listing all `size` jobs, PAGE at a time (checks none is lost or repeated)."""
+    seen: set[str] = set()
+    start, token = time.perf_counter_ns(), None
+    while True:
+        response = page(size, token)()
+        seen.update(str(sorted(item.items())) for item in response[family.items])
+        token = response.get(family.token)
+        if not token:
+            break
+    assert len(seen) == size, (family.list_name, len(seen), size)
+    return (time.perf_counter_ns() - start) / size
+
+
+def bench_export_memory(big: int) -> float:
+    """Bytes importmock holds per DynamoDB export, with `big` exports (section 4 pages imports)."""
+    with job_mock() as mock:
+        client = make_client("dynamodb", BIG_ACCOUNT)
+        held_before, create = held_bytes([mock]), dynamodb_exports(client, BIG_ACCOUNT)
+        for i in range(big):
+            create(i)
+        mock.calls.clear()
+        gc.collect()
+        return (held_bytes([mock]) - held_before) / big
 
 
 def bench_pages(rounds: int, n: int, small: int, big: int) -> dict[str, dict[str, float]]:
@@ -502,6 +582,10 @@ def bench_pages(rounds: int, n: int, small: int, big: int) -> dict[str, dict[str
         for _ in range(small):
             export_table(moto_client, table_arn)
         time.sleep(0.5)  # let moto's export threads end
+        from moto.dynamodb.models import dynamodb_backends
+
+        gc.collect()  # moto's bytes per export: its backends (one table and the exports) by export
+        results["moto"] = {"bytes/export": held_bytes([dynamodb_backends]) / small}
         moto = Variant(
             f"moto {small}", lambda: moto_client.list_exports(TableArn=table_arn, MaxResults=PAGE), 0.05
         )
@@ -549,6 +633,8 @@ def main() -> None:
     )
     print(f"4. one list page per family, 1,000 vs {big:,} jobs ...", flush=True)
     pages = bench_pages(page_rounds, 100 if quick else 200, 1000, big)
+    print(f"5. memory per DynamoDB export at {big:,} exports ...", flush=True)
+    export_bytes = bench_export_memory(big)
 
     rows: list[tuple[str, str, str, str, str, bool | None]] = []
 
@@ -640,6 +726,39 @@ def main() -> None:
         lst["moto 1000"] / lst["first 1000"],
         "(info)",
         None,
+    )
+    for family in PAGED:
+        lst = pages[family.list_name]
+        per_job, ratio = lst["bytes/job"], lst[f"traverse {big}"] / lst["traverse 1000"]
+        rows.append(
+            (
+                f"{family.label} memory / job @{big:,}",
+                f"{per_job:,.0f} B",
+                "-",
+                "-",
+                "< 1,536 B",
+                per_job < 1536,
+            )
+        )
+        row(
+            f"{family.list_name} traversal / job @{big:,}",
+            lst[f"traverse {big}"],
+            "same @1,000",
+            lst["traverse 1000"],
+            ratio,
+            "<= 1.3x (linear)",
+            ratio <= 1.3,
+        )
+    moto_bytes = pages["moto"]["bytes/export"]
+    rows.append(
+        (
+            f"DynamoDB memory / export @{big:,}",
+            f"{export_bytes:,.0f} B",
+            f"moto {moto_bytes:,.0f} B @1,000",
+            f"{moto_bytes / export_bytes:.2f}x",
+            "< 1,536 B",
+            export_bytes < 1536,
+        )
     )
     for family in PAGED:
         created = pages[family.list_name][f"create {big}"]
