@@ -87,4 +87,19 @@ def caller_of(request: HttpRequest) -> Caller:
             f"importmock blocked {request.method} {request.url}: not a signed AWS API call, "
             "and nothing leaves the process while the mock is active"
         )
-    return Caller(*found.groups())
+    return _caller(found)
+
+
+def _caller(found: re.Match[str]) -> Caller:
+    """One Caller per credential scope: a client signs all its requests with the same one,
+    and building the frozen dataclass cost more than finding the scope."""
+    caller = _CALLERS.get(found[0])
+    if caller is None:
+        if len(_CALLERS) >= _KEPT_CALLERS:
+            _CALLERS.clear()  # atomic, unlike evicting one entry, for the threaded server
+        caller = _CALLERS[found[0]] = Caller(*found.groups())
+    return caller
+
+
+_CALLERS: dict[str, Caller] = {}
+_KEPT_CALLERS = 256

@@ -38,6 +38,11 @@ _TEXT_TYPES = {"integer": int, "long": int, "double": float, "float": float}
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")  # int() would also take "1_0" or " 5"
 
 
+Routed = tuple[str, dict[str, str], dict[str, list[str]]]  # operation, path labels, query
+_UNSEEN: Any = object()
+_ROUTED_LINES = 1024  # request lines remembered per service; a test polls a few URLs
+
+
 class Route:
     """One operation's request line: method, a regex of its URI path, required query keys."""
 
@@ -72,18 +77,35 @@ class RestJsonProtocol(Protocol):
         for route in routes:
             self._candidates.setdefault((route.method, route.segments), []).append(route)
         self._greedy = [route for route in routes if route.greedy]
+        self._routed: dict[tuple[str, str], Routed | None] = {}
 
     def operation_name(self, model: ServiceModel, request: HttpRequest) -> str | None:
+        """The operation of the request line; what a line routes to is remembered.
+
+        Polling a job and paging a list send the same method and URL again and again, and
+        parsing and matching one (parse_qs alone) costs more than the rest of the routing.
+        The remembered labels and query are shared between requests: they are read only.
+        """
+        key = (request.method, request.url)
+        routed = self._routed.get(key, _UNSEEN)
+        if routed is _UNSEEN:
+            routed = self._route(request.method, request.url)
+            if len(self._routed) >= _ROUTED_LINES:
+                self._routed.clear()  # atomic, unlike evicting one entry, for the threaded server
+            self._routed[key] = routed
+        request.routed = routed  # read again by body()
+        return None if routed is None else routed[0]
+
+    def _route(self, method: str, url: str) -> Routed | None:
         try:
-            url = urlsplit(request.url)
+            parts = urlsplit(url)
         except ValueError:  # e.g. a malformed IPv6 host
             return None
-        query = parse_qs(url.query, keep_blank_values=True)
-        candidates = self._candidates.get((request.method, url.path.count("/")), [])
+        query = parse_qs(parts.query, keep_blank_values=True) if parts.query else {}
+        candidates = self._candidates.get((method, parts.path.count("/")), [])
         for route in (*candidates, *self._greedy):
-            if (labels := route.match(request.method, url.path, query)) is not None:
-                request.routed = (route.name, labels, query)  # read again by body()
-                return route.name
+            if (labels := route.match(method, parts.path, query)) is not None:
+                return route.name, labels, query
         return None
 
     def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
@@ -92,27 +114,24 @@ class RestJsonProtocol(Protocol):
             return {}
         if request.routed is None or request.routed[0] != operation.name:
             self.operation_name(operation.service_model, request)
-        _, labels, query = request.routed or (None, {}, {})
+        routed: Routed = request.routed or ("", {}, {})
+        _, labels, query = routed
         document = read_json(request.body)
         if not isinstance(document, dict):
             raise SerializationException("The request body must be a JSON object")
-        payload = shape.serialization.get("payload")
         params: dict[str, Any] = {}
-        for name, member in shape.members.items():
-            where, wire = member.serialization.get("location"), member.serialization.get("name", name)
-            if name == payload:
+        for wire, where, member in _inputs(shape):
+            if where == "body":
+                if wire in document:
+                    params[wire] = document[wire]
+            elif where == "payload":
                 params[wire] = document
-            elif where is None and not payload and wire in document:
-                params[wire] = document[wire]
-            elif where == "uri" and wire in labels:
-                params[wire] = _from_text(member, labels[wire])
-            elif where == "querystring" and wire in query:
-                values = query[wire]
-                params[wire] = (
-                    [_from_text(member.member, v) for v in values]
-                    if isinstance(member, ListShape)
-                    else _from_text(member, values[0])
-                )
+            elif where == "uri":
+                if wire in labels:
+                    params[wire] = _from_text(member, labels[wire])
+            elif where == "querystring":
+                if wire in query:
+                    params[wire] = _from_query(member, query[wire])
             elif where == "header" and wire.lower() in request.headers:
                 params[wire] = _from_text(member, request.headers[wire.lower()])
         return params
@@ -164,6 +183,38 @@ def _path_regex(path: str) -> re.Pattern[str]:
         last = found.end()
     parts.append(re.escape(path[last:]))
     return re.compile("".join(parts))
+
+
+Input = tuple[str, str, Shape]  # wire name, where it is read from, shape
+
+
+def _inputs(shape: StructureShape) -> list[Input]:
+    """Where each member of an input shape is read from, worked out once per shape.
+
+    "body" is a member of the JSON body, "payload" the body itself; members located in
+    the headers map are not read. Looking this up in botocore's shapes on every request
+    cost about as much as reading the values.
+    """
+    entry = _INPUTS.get(id(shape))
+    if entry is not None and entry[0] is shape:
+        return entry[1]
+    payload = shape.serialization.get("payload")
+    inputs = []
+    for name, member in shape.members.items():
+        where = "payload" if name == payload else member.serialization.get("location", "body")
+        if where != "body" or not payload:  # with a payload, only that member is the body
+            inputs.append((member.serialization.get("name", name), where, member))
+    _INPUTS[id(shape)] = (shape, inputs)
+    return inputs
+
+
+_INPUTS: dict[int, tuple[StructureShape, list[Input]]] = {}  # the shape is kept: its id stays its own
+
+
+def _from_query(shape: Shape, values: list[str]) -> Any:
+    if isinstance(shape, ListShape):
+        return [_from_text(shape.member, v) for v in values]
+    return _from_text(shape, values[0])
 
 
 def _from_text(shape: Shape, text: str) -> Any:
