@@ -13,7 +13,7 @@ import base64
 import binascii
 import functools
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timezone
 from typing import Any
 
@@ -79,22 +79,21 @@ class ShapeReader:
         return params
 
     def value(self, shape: Shape, value: Any, path: str) -> Any:
-        reader = getattr(self, f"_{shape.type_name}", self._scalar)
-        return reader(shape, value, path)
+        reader = _READERS.get(shape.type_name)
+        return value if reader is None else reader(self, shape, value, path)  # documents pass as they are
 
     def _structure(self, shape: StructureShape, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise _mismatch(value, "a structure", path)
         result: dict[str, Any] = {}
-        for name, member in shape.members.items():
-            wire = member.serialization.get("name", name)
+        for name, wire, member, camel, required, qualified in _fields(shape):
             item = value.get(wire)
-            member_path = f"{path}.{_camel(name)}" if path else _camel(name)
+            member_path = f"{path}.{camel}" if path else camel
             if item is None:
-                if name in shape.required_members:
+                if required:
                     self._violate(None, member_path, "Member must not be null")
                 continue
-            if f"{shape.name}.{name}" in self._unenforced and member.type_name == "string":
+            if qualified in self._unenforced and member.type_name == "string":
                 result[name] = self._string(member, item, member_path, pattern=False)
             else:
                 result[name] = self.value(member, item, member_path)
@@ -120,13 +119,19 @@ class ShapeReader:
     def _string(self, shape: Shape, value: Any, path: str, pattern: bool = True) -> str:
         if not isinstance(value, str):
             raise _mismatch(value, "a string", path)
+        checked = (shape, value, pattern and shape.name not in self._unenforced)
+        if checked in _VALID_STRINGS:
+            return value
         if not self._size(shape, value, len(value), path, "length"):
             return value  # a pattern on an oversize value could backtrack for minutes
+        before = len(self.violations)
         if (enum := shape.metadata.get("enum")) and value not in enum:
             self._violate(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
-        expected = shape.metadata.get("pattern") if pattern and shape.name not in self._unenforced else None
+        expected = shape.metadata.get("pattern") if checked[2] else None
         if expected and not compiled(expected).fullmatch(value):
             self._violate(value, path, f"Member must satisfy regular expression pattern: {expected}")
+        if len(self.violations) == before and len(value) <= _KEPT_LENGTH:
+            _remember(checked)
         return value
 
     def _integer(self, shape: Shape, value: Any, path: str) -> int:
@@ -172,9 +177,6 @@ class ShapeReader:
         self._size(shape, data, len(data), path, "length")
         return data
 
-    def _scalar(self, shape: Shape, value: Any, path: str) -> Any:
-        return value  # document and other untyped members pass as they are
-
     def _size(self, shape: Shape, value: Any, size: float, path: str, what: str) -> bool:
         """Records a size out of the shape's range; returns whether the size was in it."""
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
@@ -189,6 +191,53 @@ class ShapeReader:
     def _violate(self, value: Any, path: str, constraint: str) -> None:
         shown = "null" if value is None else f"'{_show(value)}'"
         self.violations.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+
+
+# by the shape's type name, looked up once here rather than per value
+_READERS: dict[str, Callable[[ShapeReader, Any, Any, str], Any]] = {
+    kind: getattr(ShapeReader, f"_{kind}")
+    for kind in ("structure", "list", "map", "string", "boolean", "timestamp", "blob")
+    + ("integer", "long", "double", "float")
+}
+
+Field = tuple[str, str, Shape, str, bool, str]  # name, wire name, shape, camelCase, required, Struct.Name
+
+
+def _fields(shape: StructureShape) -> tuple[Field, ...]:
+    """The members of `shape` as the reader walks them, worked out once per shape.
+
+    Every request reads its input shape again; looking up wire names, required members
+    and paths in botocore's shape objects each time cost more than the reading itself.
+    """
+    entry = _FIELDS.get(id(shape))
+    if entry is not None and entry[0] is shape:
+        return entry[1]
+    required = set(shape.required_members)
+    fields = tuple(
+        (name, wire, member, _camel(name), name in required, f"{shape.name}.{name}")
+        for name, member in shape.members.items()
+        for wire in (member.serialization.get("name", name),)
+    )
+    _FIELDS[id(shape)] = (shape, fields)
+    return fields
+
+
+_FIELDS: dict[int, tuple[StructureShape, tuple[Field, ...]]] = {}  # the shape is kept: its id stays its own
+
+
+def _remember(checked: tuple[Shape, str, bool]) -> None:
+    """Keeps a (shape, value, pattern applied) found valid.
+
+    Requests repeat the same ids and ARNs call after call, and matching them against the
+    model's patterns cost more than the rest of reading a request.
+    """
+    if len(_VALID_STRINGS) >= _KEPT_STRINGS:
+        _VALID_STRINGS.clear()  # atomic, unlike evicting one entry, for the threaded server
+    _VALID_STRINGS.add(checked)
+
+
+_VALID_STRINGS: set[tuple[Shape, str, bool]] = set()
+_KEPT_LENGTH, _KEPT_STRINGS = 256, 4096
 
 
 def _camel(name: str) -> str:
