@@ -12,9 +12,10 @@ import json
 import random
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
@@ -123,19 +124,84 @@ def read_json(body: bytes) -> Any:
 
 def json_bytes(document: Any) -> bytes:
     """`document` as compact JSON bytes."""
-    return _ENCODER.encode(document).encode()
+    return "".join(_encode(document, 0)).encode()
 
 
 def request_id() -> str:
-    return f"{_ids.getrandbits(128):032x}"
+    return _ids.getrandbits(128).to_bytes(16, "big").hex()  # a third cheaper than a format spec
 
 
 def _refuse(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")  # json would accept NaN and Infinity
 
 
+class _Seconds(str):
+    """A timestamp's epoch seconds as JSON number text, which `json_bytes` writes bare.
+
+    Answers send the same timestamps (a job's creation, its last change) call after call,
+    and writing one (datetime arithmetic, then the shortest float repr) cost more than all
+    the strings of a list page, so each instant is written once and kept (`_seconds`).
+    It is never equal to the same text as a string, so `_EncodedStrings` never mistakes
+    one for the other.
+    """
+
+    __slots__ = ()
+    __hash__ = str.__hash__  # str's own, cached on the object (a Python one is not)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Seconds and str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+
+def _seconds(value: datetime) -> str:
+    """`value` as a `_Seconds`; kept per instant unless naive (local time may change)."""
+    if value.tzinfo is None:
+        return _Seconds(repr(value.timestamp()))
+    text = _SECONDS.get(value)
+    if text is None:
+        if len(_SECONDS) >= _KEPT_STRINGS:
+            _SECONDS.clear()  # atomic, unlike evicting one entry, for the threaded server
+        text = _SECONDS[value] = _Seconds(repr(value.timestamp()))
+    return text
+
+
+class _EncodedStrings(dict[str, str]):
+    """The JSON text of short strings, kept: answers repeat the same member names, ids,
+    ARNs and statuses call after call, and escaping them is most of what encoding costs."""
+
+    def __missing__(self, text: str) -> str:
+        if type(text) is _Seconds:
+            self[text] = text  # a number, written as it is
+            return text
+        encoded = encode_basestring_ascii(text)
+        if len(text) <= _KEPT_LENGTH:  # a bound on the memory kept; signed URLs fit
+            if len(self) >= _KEPT_STRINGS:
+                self.clear()  # atomic, unlike evicting one entry, for the threaded server
+            self[text] = encoded
+        return encoded
+
+
+def _compact_encoder() -> Callable[[Any, int], Iterable[str]]:
+    """json's C encoder made once, writing strings through `_EncodedStrings`.
+
+    JSONEncoder.encode makes a new one per call, with a dict for detecting cycles, which
+    the fresh dicts of handlers never have. Output is byte for byte JSONEncoder's.
+    """
+    try:
+        from _json import make_encoder
+    except ImportError:  # an interpreter without CPython's _json
+        return lambda document, _: _ENCODER.iterencode(document)
+    strings = _EncodedStrings()
+    return make_encoder(None, _ENCODER.default, strings.__getitem__, None, ":", ",", False, False, True)
+
+
+_KEPT_LENGTH, _KEPT_STRINGS = 1024, 4096
+_SECONDS: dict[datetime, _Seconds] = {}
 _DECODER = json.JSONDecoder(parse_constant=_refuse)
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
+_encode = _compact_encoder()
 
 
 def protocol_for(model: ServiceModel) -> Protocol:
@@ -166,7 +232,10 @@ def _present(value: Any) -> Any:
 
 
 def serialize(shape: Shape, value: Any) -> Any:
-    """`value` as the JSON the shape prescribes (members named by `serialization.name`)."""
+    """`value` as the JSON the shape prescribes (members named by `serialization.name`).
+
+    Timestamps come out as `_Seconds`: only `json_bytes` writes them as numbers.
+    """
     writer = _writer(shape)
     return value if writer is None else writer(value)
 
@@ -222,7 +291,7 @@ def _build_writer(shape: Shape) -> Writer | None:
             None if value_writer is None else (lambda value: {k: value_writer(v) for k, v in value.items()})
         )
     if shape.type_name == "timestamp":
-        return lambda value: value.timestamp() if isinstance(value, datetime) else value
+        return lambda value: _seconds(value) if isinstance(value, datetime) else value
     if shape.type_name == "blob":
         return lambda value: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
     return None
