@@ -174,14 +174,14 @@ class Backend:
         token: str | None,
         limit: int,
         scope: Mapping[str, object],
-        keep: Callable[[J], bool] = lambda job: True,
+        keep: Callable[[J], bool] | None = None,
         group: str | None = None,
         since: datetime | None = None,
     ) -> Page[J]:
         """One page of `jobs`, newest first, resuming after `token`.
 
         Only jobs started at or after `since` are listed (retention windows); `group`
-        selects the jobs of one group value (see JobIndex).
+        selects the jobs of one group value (see JobIndex); `keep`, if given, the jobs listed.
         """
         floor = (epoch_micros(since), -1) if since is not None else (-(2**63), -1)
         return self.page_of(
@@ -199,14 +199,18 @@ class Backend:
         token: str | None,
         limit: int,
         scope: Mapping[str, object],
-        keep: Callable[[T], bool] = lambda item: True,
+        keep: Callable[[T], bool] | None = None,
     ) -> Page[T]:
-        """One page of any keyed listing: `candidates(after)` yields the items after a key."""
-        now, bound = self.clock.now(), self._scope(scope)
-        after = None if token is None else self._open(token, bound, now)
+        """One page of any keyed listing: `candidates(after)` yields the items after a key.
+
+        The scope is bound only when a token is read or written: most listings are one page.
+        """
+        now = self.clock.now()
+        after = None if token is None else self._open(token, self._scope(scope), now)
         items, last = take_page(candidates(after), limit, keep)
-        next_token = None if last is None else self.context.tokens.issue(last, bound, now, self.token_form)
-        return Page(items, next_token)
+        if last is None:
+            return Page(items, None)
+        return Page(items, self.context.tokens.issue(last, self._scope(scope), now, self.token_form))
 
     def _scope(self, scope: Mapping[str, object]) -> list[object]:
         c = self.context

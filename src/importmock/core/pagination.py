@@ -98,7 +98,7 @@ class PageTokens:
         return key[0], key[1]
 
     def _tag(self, plain: bytes, scope: object) -> bytes:
-        bound = json.dumps(scope, sort_keys=True, default=str).encode()
+        bound = _SCOPE_ENCODER.encode(scope).encode()
         mac = hashlib.blake2b(key=self._secret, digest_size=_TAG_SIZE, person=b"importmock-tag")
         mac.update(plain)
         mac.update(bound)
@@ -109,8 +109,15 @@ class PageTokens:
         return stream.digest()[:size]
 
 
+# json.dumps(scope, sort_keys=True, default=str) builds an encoder per call: one is kept
+_SCOPE_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def _xor(data: bytes, stream: bytes) -> bytes:
-    return bytes(a ^ b for a, b in zip(data, stream, strict=True))
+    if len(data) != len(stream):
+        raise ValueError("the keystream is not as long as the data")
+    # as integers: a generator over the bytes cost several times more
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +129,14 @@ class Page(Generic[T]):
 
 
 def take_page(
-    candidates: Iterable[tuple[Key, T]], limit: int, keep: Callable[[T], bool]
+    candidates: Iterable[tuple[Key, T]], limit: int, keep: Callable[[T], bool] | None = None
 ) -> tuple[list[T], Key | None]:
-    """The first `limit` kept items, and the key to resume after if more are kept."""
+    """The first `limit` kept items (all kept if `keep` is None), and the key to resume
+    after if more are kept."""
     items: list[T] = []
     last: Key | None = None
     for key, item in candidates:
-        if not keep(item):
+        if keep is not None and not keep(item):
             continue
         if len(items) == limit:
             return items, last
