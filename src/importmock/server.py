@@ -8,14 +8,16 @@ the mock cannot route, which in process raise in the caller but over HTTP need a
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 from collections.abc import Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, DechunkedInput, WSGIRequestHandler, make_server
 
 from importmock.control import PREFIX, control
 from importmock.core.errors import NotImplementedOperation, UnmockedRequest
@@ -55,7 +57,9 @@ def make_app(mock: ImportMock) -> WSGIApplication:
     """
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        response = _respond(mock, environ)
+        path = environ.get("PATH_INFO", "/")
+        request = HttpRequest(environ["REQUEST_METHOD"], _url(environ), _headers(environ), b"")
+        response = respond(mock, request, path, _body(environ))
         status = f"{response.status} {_REASONS.get(response.status, 'Error')}"
         headers = [*response.headers.items(), ("content-length", str(len(response.body)))]
         start_response(status, headers)
@@ -64,31 +68,36 @@ def make_app(mock: ImportMock) -> WSGIApplication:
     return app
 
 
-def _respond(mock: ImportMock, environ: WSGIEnvironment) -> HttpResponse:
+def respond(mock: ImportMock, request: HttpRequest, path: str, body: bytes | None) -> HttpResponse:
+    """The answer to `request` (whose `body` is None when it was over MAX_BODY), at `path`."""
     try:
-        body = _body(environ)
         if body is None:
             return aws_error(413, "RequestEntityTooLargeException", f"The body exceeds {MAX_BODY} bytes")
-        path, method = environ.get("PATH_INFO", "/"), environ["REQUEST_METHOD"]
         if path.startswith(PREFIX) or path == PREFIX.rstrip("/"):
-            return control(mock, method, path[len(PREFIX) :], body)
-        return mock.answer(HttpRequest(method, _url(environ), _headers(environ), body))
+            return control(mock, request.method, path[len(PREFIX) :], body)
+        request.body = body
+        return mock.answer(request)
     except UnmockedRequest:
         return aws_error(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
     except NotImplementedOperation as gap:
         return aws_error(501, "NotImplemented", str(gap))
     except Exception:  # a bug of importmock: the client gets AWS's 500, the log the traceback
-        log.exception("importmock failed to answer %s %s", environ.get("REQUEST_METHOD"), _url(environ))
+        log.exception("importmock failed to answer %s %s", request.method, request.url)
         return aws_error(500, "InternalServerError", "importmock failed; the server log has the details")
 
 
 def _body(environ: WSGIEnvironment) -> bytes | None:
     """The request body, or None when it is over MAX_BODY (read no further than that)."""
-    stream = environ["wsgi.input"]
     length = environ.get("CONTENT_LENGTH") or ""
-    if length.isdigit():
-        return None if int(length) > MAX_BODY else bytes(stream.read(int(length)))
-    if environ.get("wsgi.input_terminated"):  # chunked: read until the end, up to the limit
+    chunked = bool(environ.get("wsgi.input_terminated"))
+    return read_body(environ["wsgi.input"], int(length) if length.isdigit() else None, chunked)
+
+
+def read_body(stream: Any, length: int | None, chunked: bool) -> bytes | None:
+    """`length` bytes of `stream`, or all of a chunked one; None when over MAX_BODY."""
+    if length is not None:
+        return None if length > MAX_BODY else bytes(stream.read(length))
+    if chunked:  # read until the end, up to the limit
         data = bytes(stream.read(MAX_BODY + 1))
         return None if len(data) > MAX_BODY else data
     return b""
@@ -119,7 +128,57 @@ _REFUSALS = {414: "RequestURITooLongException", 431: "RequestHeaderFieldsTooLarg
 
 
 class _Handler(WSGIRequestHandler):
-    """werkzeug's request handler, whose own refusals are AWS-style JSON errors too."""
+    """werkzeug's request handler, answering without WSGI so that connections stay open.
+
+    werkzeug closes every connection after its answer, because a WSGI app may leave a
+    request body unread; an SDK then pays a new TCP connection (and a thread) per call.
+    Here the handler reads each body whole itself and keeps the connection, as AWS's
+    endpoints do; http.server's own refusals become AWS-style JSON errors too.
+    """
+
+    timeout = 60  # seconds an idle connection may wait for its next request
+
+    def setup(self) -> None:
+        super().setup()
+        # the head and the body of an answer go out in two writes: without this, Nagle's
+        # algorithm would hold the body until the client acknowledged the head
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        getattr(self.server, "connections", set()).add(self.connection)
+
+    def finish(self) -> None:
+        getattr(self.server, "connections", set()).discard(self.connection)
+        super().finish()
+
+    def handle_one_request(self) -> None:
+        self.raw_requestline = self.rfile.readline(65537)
+        if len(self.raw_requestline) > 65536:
+            self.requestline, self.request_version, self.command = "", "", ""
+            self.send_error(414)
+            return
+        if not self.raw_requestline:
+            self.close_connection = True
+            return
+        if not self.parse_request():  # it has answered with send_error
+            return
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        length = headers.get("content-length", "")
+        chunked = headers.get("transfer-encoding", "").lower() == "chunked"
+        stream = DechunkedInput(self.rfile) if chunked else self.rfile  # type: ignore[arg-type]
+        body = read_body(stream, int(length) if length.isdigit() else None, chunked)
+        url = f"http://{headers.get('host', 'localhost')}{self.path}"
+        request = HttpRequest(self.command, url, headers, b"")
+        self._answer(respond(self.server.app.mock, request, urlsplit(self.path).path, body), body is not None)  # type: ignore[attr-defined]
+
+    def _answer(self, response: HttpResponse, drained: bool) -> None:
+        self.send_response(response.status, _REASONS.get(response.status, "Error"))
+        for name, value in (*response.headers.items(), ("Content-Length", str(len(response.body)))):
+            self.send_header(name, value)
+        if not drained:  # an unread body would be taken for the next request
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+        self.wfile.flush()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """A request http.server refuses itself (request line too long, bad syntax) as JSON."""
@@ -147,7 +206,18 @@ def serve(
 ) -> BaseWSGIServer:
     """A bound, threaded werkzeug server for `mock` (not yet serving: call serve_forever)."""
     handler = _Handler if access_log else _QuietHandler
-    return make_server(host, port, make_app(mock), threaded=True, request_handler=handler)
+    app = make_app(mock)
+    app.mock = mock  # type: ignore[attr-defined]  # what the handler answers from, without WSGI
+    server = make_server(host, port, app, threaded=True, request_handler=handler)
+    server.connections = set()  # type: ignore[attr-defined]  # open connections, closed at stop
+    return server
+
+
+def _close_connections(server: BaseWSGIServer) -> None:
+    """Ends kept-alive connections, whose threads would otherwise serve on after a stop."""
+    for connection in list(getattr(server, "connections", ())):
+        with contextlib.suppress(OSError):  # already closed by the client
+            connection.shutdown(socket.SHUT_RDWR)
 
 
 class ThreadedServer:
@@ -202,6 +272,7 @@ class ThreadedServer:
         if server is not None:
             server.shutdown()
             server.server_close()
+            _close_connections(server)
         if thread is not None:
             thread.join(timeout=10)
 
