@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-import unittest
+import sys
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Protocol, TypeVar, cast
@@ -51,17 +51,19 @@ def _decorate_coroutine(mock: Startable, function: Callable[..., Awaitable[Any]]
 
 
 def _decorate_class(mock: Startable, cls: C) -> C:
-    if issubclass(cls, unittest.TestCase):
+    # a TestCase needs unittest imported: importmock does not import it for everyone else
+    unittest = sys.modules.get("unittest")
+    if unittest is not None and issubclass(cls, unittest.TestCase):
         # setUp, the test and tearDown all run inside; the cleanup runs even when
         # setUp fails, so the mock is never left active
-        set_up = cls.setUp
+        set_up = cls.setUp  # type: ignore[attr-defined]
 
-        def setUp(case: unittest.TestCase) -> None:  # noqa: N802 (unittest's name)
+        def setUp(case: Any) -> None:  # noqa: N802 (unittest's name)
             mock.start()
             case.addCleanup(mock.stop)
             set_up(case)
 
-        cls.setUp = setUp  # type: ignore[method-assign, assignment]
+        cls.setUp = setUp  # type: ignore[attr-defined]
         return cls
     for name in dir(cls):
         member = getattr(cls, name)

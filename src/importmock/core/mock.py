@@ -11,7 +11,7 @@ from typing import Any, TypeVar, overload
 
 from botocore.model import OperationModel
 
-from importmock.core import intercept, requests_capture, snapshots
+from importmock.core import intercept, requests_capture
 from importmock.core.clock import Clock, real_now
 from importmock.core.decorators import decorate
 from importmock.core.dispatch import Dispatcher, Route
@@ -31,6 +31,13 @@ from importmock.core.uploads import Receipt
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
 _LONGEST = 100 * 365 * 86400.0  # a century of mock time is enough for any job
+
+
+def _load(snapshot: Mapping[str, Any] | str | os.PathLike[str]) -> dict[str, Any]:
+    """A snapshot document; core/snapshots.py loads only when snapshots are used (import cost)."""
+    from importmock.core import snapshots
+
+    return snapshots.load(snapshot)
 
 
 def _readable(service: Service, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
@@ -85,7 +92,7 @@ class ImportMock:
         self._lock = threading.RLock()
         self._depth = 0
         self._clock = Clock()  # one object for the mock's life, so a test may hold on to it
-        self._start_from = None if state is None else snapshots.load(state)
+        self._start_from = None if state is None else _load(state)
         # read now, so a bad file fails where it is named, and so a mock that answers
         # without being started (the server's) begins from its state too
         self._state = (
@@ -256,7 +263,7 @@ class ImportMock:
             ValueError: not a snapshot importmock reads (version, shape, an unknown class);
                 the mock is left as it was.
         """
-        document = snapshots.load(snapshot)
+        document = _load(snapshot)
         with self._lock:
             self._state = State.restored(document, self._durations, self._clock)
             if self.active:

@@ -9,7 +9,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from importmock.core import snapshots
 from importmock.core.backend import Backend, BackendContext, Job
 from importmock.core.clock import Clock
 from importmock.core.faults import Faults
@@ -76,6 +75,7 @@ class State:
         The clock is set last, once the whole snapshot has been read: a bad one raises
         ValueError and leaves the clock as it was.
         """
+        from importmock.core import snapshots  # loaded only when snapshots are used
         from importmock.services import SERVICES
 
         head = snapshots.header(document)
@@ -89,6 +89,8 @@ class State:
         """Every job, the clock, the generator, secret and counter, uploads and pending faults."""
         with self._counter_lock:
             sequence = self._next
+        from importmock.core import snapshots
+
         head = snapshots.Header(self.clock.now(), self._secret, self._rng, sequence)
         return snapshots.encode(head, self.faults, self.uploads, self._backends.values())
 
