@@ -155,8 +155,10 @@ class _Seconds(str):
         return not self == other
 
 
-def _seconds(value: datetime) -> str:
-    """`value` as a `_Seconds`; kept per instant unless naive (local time may change)."""
+def _seconds(value: Any) -> Any:
+    """A datetime as a `_Seconds`, kept per instant unless naive (local time may change)."""
+    if not isinstance(value, datetime):
+        return value
     if value.tzinfo is None:
         return _Seconds(repr(value.timestamp()))
     text = _SECONDS.get(value)
@@ -176,7 +178,7 @@ class _EncodedStrings(dict[str, str]):
             self[text] = text  # a number, written as it is
             return text
         encoded = encode_basestring_ascii(text)
-        if len(text) <= _KEPT_LENGTH:  # a bound on the memory kept; signed URLs fit
+        if len(text) <= _KEPT_LENGTH:  # longer ones are mostly unique: signed URLs, messages
             if len(self) >= _KEPT_STRINGS:
                 self.clear()  # atomic, unlike evicting one entry, for the threaded server
             self[text] = encoded
@@ -197,7 +199,7 @@ def _compact_encoder() -> Callable[[Any, int], Iterable[str]]:
     return make_encoder(None, _ENCODER.default, strings.__getitem__, None, ":", ",", False, False, True)
 
 
-_KEPT_LENGTH, _KEPT_STRINGS = 1024, 4096
+_KEPT_LENGTH, _KEPT_STRINGS = 256, 4096
 _SECONDS: dict[datetime, _Seconds] = {}
 _DECODER = json.JSONDecoder(parse_constant=_refuse)
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
@@ -291,7 +293,7 @@ def _build_writer(shape: Shape) -> Writer | None:
             None if value_writer is None else (lambda value: {k: value_writer(v) for k, v in value.items()})
         )
     if shape.type_name == "timestamp":
-        return lambda value: _seconds(value) if isinstance(value, datetime) else value
+        return _seconds
     if shape.type_name == "blob":
         return lambda value: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
     return None
