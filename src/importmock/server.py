@@ -8,17 +8,14 @@ the mock cannot route, which in process raise in the caller but over HTTP need a
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import socket
 import threading
 from collections.abc import Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from werkzeug.serving import BaseWSGIServer, DechunkedInput, WSGIRequestHandler, make_server
-
+from importmock.connection import MAX_BODY, REASONS, Server, read_body
 from importmock.control import PREFIX, control
 from importmock.core.errors import NotImplementedOperation, UnmockedRequest
 from importmock.core.mock import ImportMock
@@ -27,11 +24,7 @@ from importmock.core.protocols import HttpRequest, HttpResponse, json_bytes, req
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-MAX_BODY = 16 * 1024 * 1024  # DynamoDB's request limit, the largest of the families
 log = logging.getLogger("importmock.server")
-_REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found"}
-_REASONS |= {405: "Method Not Allowed", 413: "Request Entity Too Large", 500: "Internal Server Error"}
-_REASONS |= {501: "Not Implemented"}
 
 
 def aws_error(status: int, code: str, message: str) -> HttpResponse:
@@ -60,7 +53,7 @@ def make_app(mock: ImportMock) -> WSGIApplication:
         path = environ.get("PATH_INFO", "/")
         request = HttpRequest(environ["REQUEST_METHOD"], _url(environ), _headers(environ), b"")
         response = respond(mock, request, path, _body(environ))
-        status = f"{response.status} {_REASONS.get(response.status, 'Error')}"
+        status = f"{response.status} {REASONS.get(response.status, 'Error')}"
         headers = [*response.headers.items(), ("content-length", str(len(response.body)))]
         start_response(status, headers)
         return [response.body]
@@ -93,16 +86,6 @@ def _body(environ: WSGIEnvironment) -> bytes | None:
     return read_body(environ["wsgi.input"], int(length) if length.isdigit() else None, chunked)
 
 
-def read_body(stream: Any, length: int | None, chunked: bool) -> bytes | None:
-    """`length` bytes of `stream`, or all of a chunked one; None when over MAX_BODY."""
-    if length is not None:
-        return None if length > MAX_BODY else bytes(stream.read(length))
-    if chunked:  # read until the end, up to the limit
-        data = bytes(stream.read(MAX_BODY + 1))
-        return None if len(data) > MAX_BODY else data
-    return b""
-
-
 def _url(environ: WSGIEnvironment) -> str:
     """The URL as the client sent it: REST-JSON labels are read from the raw path."""
     target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
@@ -123,101 +106,22 @@ def _headers(environ: WSGIEnvironment) -> dict[str, str]:
     return headers
 
 
-# what http.server refuses before the app sees a request, by status
+# what http.server's limits mean, as AWS-style error codes, by status
 _REFUSALS = {414: "RequestURITooLongException", 431: "RequestHeaderFieldsTooLargeException"}
 
 
-class _Handler(WSGIRequestHandler):
-    """werkzeug's request handler, answering without WSGI so that connections stay open.
-
-    werkzeug closes every connection after its answer, because a WSGI app may leave a
-    request body unread; an SDK then pays a new TCP connection (and a thread) per call.
-    Here the handler reads each body whole itself and keeps the connection, as AWS's
-    endpoints do; http.server's own refusals become AWS-style JSON errors too.
-    """
-
-    timeout = 60  # seconds an idle connection may wait for its next request
-
-    def setup(self) -> None:
-        super().setup()
-        # the head and the body of an answer go out in two writes: without this, Nagle's
-        # algorithm would hold the body until the client acknowledged the head
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        getattr(self.server, "connections", set()).add(self.connection)
-
-    def finish(self) -> None:
-        getattr(self.server, "connections", set()).discard(self.connection)
-        super().finish()
-
-    def handle_one_request(self) -> None:
-        self.raw_requestline = self.rfile.readline(65537)
-        if len(self.raw_requestline) > 65536:
-            self.requestline, self.request_version, self.command = "", "", ""
-            self.send_error(414)
-            return
-        if not self.raw_requestline:
-            self.close_connection = True
-            return
-        if not self.parse_request():  # it has answered with send_error
-            return
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        length = headers.get("content-length", "")
-        chunked = headers.get("transfer-encoding", "").lower() == "chunked"
-        stream = DechunkedInput(self.rfile) if chunked else self.rfile  # type: ignore[arg-type]
-        body = read_body(stream, int(length) if length.isdigit() else None, chunked)
-        url = f"http://{headers.get('host', 'localhost')}{self.path}"
-        request = HttpRequest(self.command, url, headers, b"")
-        self._answer(respond(self.server.app.mock, request, urlsplit(self.path).path, body), body is not None)  # type: ignore[attr-defined]
-
-    def _answer(self, response: HttpResponse, drained: bool) -> None:
-        self.send_response(response.status, _REASONS.get(response.status, "Error"))
-        for name, value in (*response.headers.items(), ("Content-Length", str(len(response.body)))):
-            self.send_header(name, value)
-        if not drained:  # an unread body would be taken for the next request
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-        self.wfile.flush()
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """A request http.server refuses itself (request line too long, bad syntax) as JSON."""
-        reason = self.responses.get(code, ("Error",))[0]
-        error = aws_error(code, _REFUSALS.get(code, "BadRequestException"), message or reason)
-        self.close_connection = True
-        self.send_response(code, reason)
-        for name, value in (*error.headers.items(), ("Content-Length", str(len(error.body)))):
-            self.send_header(name, value)
-        self.send_header("Connection", "close")
-        self.end_headers()
-        if getattr(self, "command", None) != "HEAD":
-            self.wfile.write(error.body)
+def _refusal(status: int, message: str) -> HttpResponse:
+    """The answer to a request whose head cannot be read (too long, malformed)."""
+    return aws_error(status, _REFUSALS.get(status, "BadRequestException"), message)
 
 
-class _QuietHandler(_Handler):
-    """The request handler without the access log."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
-def serve(
-    mock: ImportMock, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = True
-) -> BaseWSGIServer:
+def serve(mock: ImportMock, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = True) -> Server:
     """A bound, threaded werkzeug server for `mock` (not yet serving: call serve_forever)."""
-    handler = _Handler if access_log else _QuietHandler
-    app = make_app(mock)
-    app.mock = mock  # type: ignore[attr-defined]  # what the handler answers from, without WSGI
-    server = make_server(host, port, app, threaded=True, request_handler=handler)
-    server.connections = set()  # type: ignore[attr-defined]  # open connections, closed at stop
-    return server
 
+    def answer(request: HttpRequest, path: str, body: bytes | None) -> HttpResponse:
+        return respond(mock, request, path, body)
 
-def _close_connections(server: BaseWSGIServer) -> None:
-    """Ends kept-alive connections, whose threads would otherwise serve on after a stop."""
-    for connection in list(getattr(server, "connections", ())):
-        with contextlib.suppress(OSError):  # already closed by the client
-            connection.shutdown(socket.SHUT_RDWR)
+    return Server(host, port, make_app(mock), answer, _refusal, access_log)
 
 
 class ThreadedServer:
@@ -242,7 +146,7 @@ class ThreadedServer:
     ) -> None:
         self.mock = mock if mock is not None else ImportMock(**options)
         self._host, self._port, self._access_log = host, port, access_log
-        self._server: BaseWSGIServer | None = None
+        self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -272,7 +176,7 @@ class ThreadedServer:
         if server is not None:
             server.shutdown()
             server.server_close()
-            _close_connections(server)
+            server.close_connections()
         if thread is not None:
             thread.join(timeout=10)
 

@@ -1,0 +1,254 @@
+"""The server's HTTP/1.1 connections: request heads read, answers written, connections kept.
+
+werkzeug serves the socket and its threads; this handler reads each request itself rather
+than through WSGI. werkzeug would close every connection after its answer (a WSGI app may
+leave a body unread), and http.server reads each head through `email.parser`, which costs
+more than importmock spends answering. An SDK keeps its connection open between calls, as
+AWS's endpoints allow, so a request here costs one read of its head and body and one write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import sys
+import time
+from collections.abc import Callable
+from email.utils import formatdate
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
+
+from importmock.core.protocols import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+MAX_BODY = 16 * 1024 * 1024  # DynamoDB's request limit, the largest of the families
+MAX_LINE = 65536  # http.server's limit for the request line and each header line
+IDLE_SECONDS = 60  # how long a kept-alive connection may wait for its next request
+MAX_HEADERS = 100  # http.client's limit, which http.server applies to requests
+REASONS = {100: "Continue", 200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden"}
+REASONS |= {404: "Not Found", 405: "Method Not Allowed", 413: "Request Entity Too Large"}
+REASONS |= {414: "Request-URI Too Long", 431: "Request Header Fields Too Large"}
+REASONS |= {500: "Internal Server Error", 501: "Not Implemented", 505: "HTTP Version Not Supported"}
+
+Answer = Callable[[HttpRequest, str, "bytes | None"], HttpResponse]
+Refuse = Callable[[int, str], HttpResponse]
+
+
+class Refused(Exception):
+    """A request whose head cannot be read: answered with `status` and the connection closed."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Head:
+    """A request line and its headers (by lowercase name; the last of repeated ones)."""
+
+    __slots__ = ("method", "target", "version", "headers")
+
+    def __init__(self, method: str, target: str, version: str, headers: dict[str, str]) -> None:
+        self.method, self.target, self.version, self.headers = method, target, version, headers
+
+    def keeps_alive(self) -> bool:
+        """Whether the connection stays open after the answer (RFC 9112, section 9.3)."""
+        connection = self.headers.get("connection", "").lower()
+        if self.version == "HTTP/1.0":
+            return connection == "keep-alive"
+        return connection != "close"
+
+
+def read_head(rfile: Any) -> Head | None:
+    """The next request's head from `rfile`; None when the client closed the connection.
+
+    Raises:
+        Refused: the request line or a header is malformed or over http.server's limits.
+        ConnectionAbortedError: the client closed, or went idle, in the middle of the head.
+    """
+    line = rfile.readline(MAX_LINE + 1)
+    if not line:
+        return None
+    if len(line) > MAX_LINE:
+        raise Refused(414, "Request-URI Too Long")
+    _whole(line)
+    words = line.decode("latin-1").split()
+    if len(words) != 3:
+        raise Refused(400, f"Bad request syntax ({line.decode('latin-1').rstrip()!r})")
+    method, target, version = words
+    if version not in ("HTTP/1.1", "HTTP/1.0"):
+        raise Refused(505 if version.startswith("HTTP/") else 400, f"Bad request version ({version!r})")
+    return Head(method, target, version, read_headers(rfile))
+
+
+def read_headers(rfile: Any) -> dict[str, str]:
+    """The header lines up to the blank line, by lowercase name (obsolete line folding joined)."""
+    headers: dict[str, str] = {}
+    name = ""
+    for _ in range(MAX_HEADERS + 1):
+        line = rfile.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise Refused(431, "Line too long")
+        if line in (b"\r\n", b"\n"):
+            return headers
+        _whole(line)
+        text = line.decode("latin-1")
+        if text[0] in " \t" and name:  # a continuation of the header before it
+            headers[name] += " " + text.strip()
+            continue
+        name, colon, value = text.partition(":")
+        if not colon or not name or name != name.strip():
+            raise Refused(400, f"Bad header line ({text.rstrip()!r})")
+        name = name.lower()
+        headers[name] = value.strip()
+    raise Refused(431, "Too many headers")
+
+
+def _whole(line: bytes) -> None:
+    """Raises ConnectionAbortedError for a line cut off by the end of the connection, or its idling."""
+    if not line.endswith(b"\n"):
+        raise ConnectionAbortedError("the client stopped in the middle of a request")
+
+
+_dates: tuple[int, str] = (0, "")
+
+
+def http_date() -> str:
+    """The Date header's value, formatted once per second."""
+    global _dates
+    second = int(time.time())
+    if _dates[0] != second:
+        _dates = (second, formatdate(second, usegmt=True))
+    return _dates[1]
+
+
+def answer_bytes(response: HttpResponse, *, close: bool, with_body: bool) -> bytes:
+    """The status line, headers and body of `response` as one write."""
+    lines = [f"HTTP/1.1 {response.status} {REASONS.get(response.status, 'Error')}"]
+    lines += [f"{name}: {value}" for name, value in response.headers.items()]
+    lines += [f"Content-Length: {len(response.body)}", f"Date: {http_date()}"]
+    if close:
+        lines.append("Connection: close")
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    return head + response.body if with_body else head
+
+
+def limit_idling(connection: socket.socket) -> None:
+    """Lets a read or write on `connection` wait IDLE_SECONDS at most, then fail.
+
+    The kernel keeps the limit (SO_RCVTIMEO, SO_SNDTIMEO) and the socket stays blocking:
+    a Python socket timeout would cost a poll() before every read and write, and a thread
+    switch with each, a tenth of a request's time in the server. A read that times out
+    returns what it has, which read_head takes for the end of the connection. Windows
+    reads these options as milliseconds, so it keeps Python's timeout.
+    """
+    if sys.platform == "win32":
+        connection.settimeout(IDLE_SECONDS)
+        return
+    limit = struct.pack("ll", IDLE_SECONDS, 0)  # struct timeval
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, limit)
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, limit)
+
+
+class Server(ThreadedWSGIServer):
+    """werkzeug's threaded server, with what its connections answer from and the open ones.
+
+    Args:
+        answer: turns a request, its path, and its body (None when over MAX_BODY) into a response.
+        refuse: the JSON error for a request whose head cannot be read, by status and message.
+        access_log: whether each request is logged (to the ``werkzeug`` logger).
+    """
+
+    def __init__(
+        self, host: str, port: int, app: WSGIApplication, answer: Answer, refuse: Refuse, access_log: bool
+    ) -> None:
+        super().__init__(host, port, app, Handler)
+        self.answer, self.refuse, self.access_log = answer, refuse, access_log
+        self.connections: set[socket.socket] = set()
+
+    def close_connections(self) -> None:
+        """Ends kept-alive connections, whose threads would otherwise serve on after a stop."""
+        for connection in list(self.connections):
+            with contextlib.suppress(OSError):  # already closed by the client
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class Handler(WSGIRequestHandler):
+    """One connection of a `Server`: its requests read and answered in turn until it closes."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = None  # see _limit_idling
+    # a client writes its head and body apart: with Nagle's algorithm, an answer's bytes
+    # would wait for the client to acknowledge what it had before
+    disable_nagle_algorithm = True
+
+    @property
+    def _server(self) -> Server:
+        return cast(Server, self.server)
+
+    def setup(self) -> None:
+        super().setup()
+        limit_idling(self.connection)
+        self._server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        self._server.connections.discard(self.connection)
+        super().finish()
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except BlockingIOError:  # a write waited IDLE_SECONDS on a client that reads nothing
+            self.close_connection = True
+
+    def handle_one_request(self) -> None:
+        self.command, self.request_version, self.requestline = "", "HTTP/1.1", ""
+        try:
+            head = read_head(self.rfile)
+        except Refused as refusal:
+            self._write(self._server.refuse(refusal.status, str(refusal)), close=True)
+            return
+        if head is None:
+            self.close_connection = True
+            return
+        self.command, self.path, self.request_version = head.method, head.target, head.version
+        self.requestline = f"{head.method} {head.target} {head.version}"
+        self._answer(head)
+
+    def _answer(self, head: Head) -> None:
+        """Reads the body of the request `head` starts, and writes the answer to it."""
+        headers = head.headers
+        chunked = headers.get("transfer-encoding", "").lower() == "chunked"
+        length_text = headers.get("content-length", "")
+        length = int(length_text) if length_text.isdigit() else None
+        if headers.get("expect", "").lower() == "100-continue" and (length or 0) <= MAX_BODY:
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        stream = DechunkedInput(self.rfile) if chunked else self.rfile  # type: ignore[arg-type]
+        body = read_body(stream, length, chunked)
+        if body is not None and length is not None and len(body) < length:
+            raise ConnectionAbortedError("the client stopped in the middle of a body")
+        url = f"http://{headers.get('host', 'localhost')}{head.target}"
+        response = self._server.answer(
+            HttpRequest(head.method, url, headers, b""), urlsplit(head.target).path, body
+        )
+        # an unread body would be taken for the next request's head
+        self._write(response, close=body is None or not head.keeps_alive())
+
+    def _write(self, response: HttpResponse, *, close: bool) -> None:
+        self.close_connection = close
+        self.wfile.write(answer_bytes(response, close=close, with_body=self.command != "HEAD"))
+        if self._server.access_log:
+            self.log_request(response.status, len(response.body))
+
+
+def read_body(stream: Any, length: int | None, chunked: bool) -> bytes | None:
+    """`length` bytes of `stream`, or all of a chunked one; None when over MAX_BODY."""
+    if length is not None:
+        return None if length > MAX_BODY else bytes(stream.read(length))
+    if chunked:  # read until the end, up to the limit
+        data = bytes(stream.read(MAX_BODY + 1))
+        return None if len(data) > MAX_BODY else data
+    return b""
