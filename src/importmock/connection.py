@@ -25,6 +25,7 @@ from importmock.core.protocols import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
+
 MAX_BODY = 16 * 1024 * 1024  # DynamoDB's request limit, the largest of the families
 MAX_LINE = 65536  # http.server's limit for the request line and each header line
 IDLE_SECONDS = 60  # how long a kept-alive connection may wait for its next request
@@ -47,12 +48,22 @@ class Refused(Exception):
 
 
 class Head:
-    """A request line and its headers (by lowercase name; the last of repeated ones)."""
+    """A request line and its headers (by lowercase name; the last of repeated ones).
 
-    __slots__ = ("method", "target", "version", "headers")
+    Raises:
+        Refused: a Content-Length that is not a number.
+    """
+
+    __slots__ = ("method", "target", "version", "headers", "chunked", "length")
 
     def __init__(self, method: str, target: str, version: str, headers: dict[str, str]) -> None:
         self.method, self.target, self.version, self.headers = method, target, version, headers
+        # a chunked body's length is the chunks' (RFC 9112, section 6.3)
+        self.chunked = headers.get("transfer-encoding", "").lower() == "chunked"
+        length = headers.get("content-length")
+        if length is not None and not (length.isascii() and length.isdigit()):
+            raise Refused(400, f"Bad Content-Length ({length!r})")
+        self.length = None if self.chunked or length is None else int(length)
 
     def keeps_alive(self) -> bool:
         """Whether the connection stays open after the answer (RFC 9112, section 9.3)."""
@@ -180,7 +191,7 @@ class Handler(WSGIRequestHandler):
     """One connection of a `Server`: its requests read and answered in turn until it closes."""
 
     protocol_version = "HTTP/1.1"
-    timeout = None  # see _limit_idling
+    timeout = None  # see limit_idling
     # a client writes its head and body apart: with Nagle's algorithm, an answer's bytes
     # would wait for the client to acknowledge what it had before
     disable_nagle_algorithm = True
@@ -208,34 +219,41 @@ class Handler(WSGIRequestHandler):
         self.command, self.request_version, self.requestline = "", "HTTP/1.1", ""
         try:
             head = read_head(self.rfile)
+            if head is None:
+                self.close_connection = True
+                return
+            self.command, self.path, self.request_version = head.method, head.target, head.version
+            self.requestline = f"{head.method} {head.target} {head.version}"
+            body = self._read_body(head)
         except Refused as refusal:
             self._write(self._server.refuse(refusal.status, str(refusal)), close=True)
             return
-        if head is None:
-            self.close_connection = True
-            return
-        self.command, self.path, self.request_version = head.method, head.target, head.version
-        self.requestline = f"{head.method} {head.target} {head.version}"
-        self._answer(head)
-
-    def _answer(self, head: Head) -> None:
-        """Reads the body of the request `head` starts, and writes the answer to it."""
-        headers = head.headers
-        chunked = headers.get("transfer-encoding", "").lower() == "chunked"
-        length_text = headers.get("content-length", "")
-        length = int(length_text) if length_text.isdigit() else None
-        if headers.get("expect", "").lower() == "100-continue" and (length or 0) <= MAX_BODY:
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        stream = DechunkedInput(self.rfile) if chunked else self.rfile  # type: ignore[arg-type]
-        body = read_body(stream, length, chunked)
-        if body is not None and length is not None and len(body) < length:
-            raise ConnectionAbortedError("the client stopped in the middle of a body")
-        url = f"http://{headers.get('host', 'localhost')}{head.target}"
-        response = self._server.answer(
-            HttpRequest(head.method, url, headers, b""), urlsplit(head.target).path, body
-        )
-        # an unread body would be taken for the next request's head
+        url = f"http://{head.headers.get('host', 'localhost')}{head.target}"
+        request = HttpRequest(head.method, url, head.headers, b"")
+        response = self._server.answer(request, urlsplit(head.target).path, body)
+        # a body left unread (over MAX_BODY) would be taken for the next request's head
         self._write(response, close=body is None or not head.keeps_alive())
+
+    def _read_body(self, head: Head) -> bytes | None:
+        """The body of the request `head` starts; None when it is over MAX_BODY (left unread).
+
+        Raises:
+            Refused: a chunked body that is not well formed.
+            ConnectionAbortedError: the client stopped before the end of the body.
+        """
+        if head.headers.get("expect", "").lower() == "100-continue" and (head.length or 0) <= MAX_BODY:
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if head.chunked:
+            try:
+                return read_body(DechunkedInput(self.rfile), None, chunked=True)  # type: ignore[arg-type]
+            except ConnectionError:
+                raise
+            except OSError as malformed:  # werkzeug's word for a bad chunk size or terminator
+                raise Refused(400, f"Bad chunked body ({malformed})") from malformed
+        body = read_body(self.rfile, head.length, chunked=False)
+        if body is not None and head.length is not None and len(body) < head.length:
+            raise ConnectionAbortedError("the client stopped in the middle of a body")
+        return body
 
     def _write(self, response: HttpResponse, *, close: bool) -> None:
         self.close_connection = close
