@@ -1,15 +1,23 @@
-"""Clients of the CloudTrail tests, inside the `mock` fixture's mock."""
+"""Clients of the CloudTrail tests, inside the `mock` fixture's mock, and a mock that waits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
+from cloudtrail_lake import T0
+
+from importmock import ImportMock, mock_imports
+from service_support import client_fixture
+
+ct = client_fixture("cloudtrail")
+raw = client_fixture("cloudtrail", validate=False)
 
 
 @pytest.fixture
-def ct(mock, make_client):
-    return make_client("cloudtrail")
-
-
-@pytest.fixture
-def raw(mock, make_client):
-    return make_client("cloudtrail", validate=False)
+def waiting(make_client: Callable[..., Any]) -> Iterator[tuple[ImportMock, Any]]:
+    """A mock whose imports run until finished or stopped, its clock at T0, and a client."""
+    with mock_imports(duration=None) as mock:
+        mock.clock.set(T0)
+        yield mock, make_client("cloudtrail")

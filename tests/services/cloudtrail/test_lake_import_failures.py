@@ -7,28 +7,25 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
-from cloudtrail_lake import ACCOUNT, OTHER_ACCOUNT, SOURCE_URI, T0, UNKNOWN_ID, error_of, get, source, start
+from cloudtrail_lake import (
+    ACCOUNT,
+    OTHER_ACCOUNT,
+    SOURCE_URI,
+    T0,
+    UNKNOWN_ID,
+    end_import,
+    error_of,
+    get,
+    source,
+    start,
+)
 
-from importmock import mock_imports
 from tampering import flip
 
 LOG_FILE = re.compile(
     re.escape(f"{SOURCE_URI}/AWSLogs/{ACCOUNT}/CloudTrail/us-east-1/")
     + rf"\d{{4}}/\d{{2}}/\d{{2}}/{ACCOUNT}_CloudTrail_us-east-1_\d{{8}}T\d{{4}}Z_[0-9A-F]{{16}}\.json\.gz"
 )
-
-
-@pytest.fixture
-def waiting(make_client):
-    """A mock whose imports run until finished or stopped, its clock at T0, and a client."""
-    with mock_imports(duration=None) as mock:
-        mock.clock.set(T0)
-        yield mock, make_client("cloudtrail")
-
-
-@pytest.fixture
-def ct_default(mock, make_client):
-    return make_client("cloudtrail")
 
 
 def failures(client, ident, **params):
@@ -75,10 +72,7 @@ def test_list_import_failures_default_failure_of_finish(waiting):
 def test_list_import_failures_of_import_without_failures_empty(waiting, ending):
     mock, ct = waiting
     ident = start(ct)["ImportId"]
-    if ending == "complete":
-        mock.finish(ident)
-    elif ending == "stop":
-        ct.stop_import(ImportId=ident)
+    end_import(mock, ct, ident, ending)
 
     response = ct.list_import_failures(ImportId=ident)
 
@@ -86,8 +80,8 @@ def test_list_import_failures_of_import_without_failures_empty(waiting, ending):
     assert "NextToken" not in response
 
 
-def test_list_import_failures_of_unknown_import_empty(ct_default):
-    assert failures(ct_default, UNKNOWN_ID) == []
+def test_list_import_failures_of_unknown_import_empty(ct):
+    assert failures(ct, UNKNOWN_ID) == []
 
 
 def test_list_import_failures_retry_then_success(waiting):

@@ -16,6 +16,7 @@ from cloudtrail_lake import (
     T0,
     UNKNOWN_ID,
     UUID,
+    end_import,
     error_of,
     get,
     source,
@@ -31,14 +32,6 @@ from importmock import mock_imports
 def slow(make_client):
     """A mock whose imports take 100 seconds of mock time, its clock at T0, and a client."""
     with mock_imports(durations={"cloudtrail:import": 100}) as mock:
-        mock.clock.set(T0)
-        yield mock, make_client("cloudtrail")
-
-
-@pytest.fixture
-def waiting(make_client):
-    """A mock whose imports run until finished or stopped, its clock at T0, and a client."""
-    with mock_imports(duration=None) as mock:
         mock.clock.set(T0)
         yield mock, make_client("cloudtrail")
 
@@ -224,10 +217,7 @@ def test_start_import_after_previous_completed_accepted(slow):
 def test_start_import_after_previous_stopped_or_failed_accepted(waiting, ending):
     mock, ct = waiting
     first = start(ct)["ImportId"]
-    if ending == "stop":
-        ct.stop_import(ImportId=first)
-    else:
-        mock.finish(first, status="FAILED")
+    end_import(mock, ct, first, ending)
 
     assert start(ct)["ImportId"] != first
 
@@ -606,10 +596,7 @@ def test_stop_import_freezes_statistics_below_totals(slow):
 def test_stop_import_ended_import_not_permitted(waiting, ending):
     mock, ct = waiting
     ident = start(ct)["ImportId"]
-    if ending == "stop":
-        ct.stop_import(ImportId=ident)
-    else:
-        mock.finish(ident, status="FAILED" if ending == "fail" else None)
+    end_import(mock, ct, ident, ending)
     before = get(ct, ident)
     mock.clock.advance(5)
 

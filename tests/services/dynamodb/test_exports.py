@@ -10,13 +10,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
+from service_support import assert_error, epoch_ms, iter_pages
 from tampering import flip
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"
 # whole seconds: botocore sends request timestamps to DynamoDB as whole epoch seconds
 T0 = datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MUSIC = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Music"
 FILMS = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Films"
 UNKNOWN_ARN = f"{MUSIC}/export/01700000000000-0123abcd"
@@ -50,40 +50,6 @@ def incremental(start, window):
             "ExportViewType": "NEW_AND_OLD_IMAGES",
         },
     }
-
-
-def assert_error(excinfo, code, status=400):
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-
-
-def epoch_ms(moment):
-    return (moment - EPOCH) // timedelta(milliseconds=1)
-
-
-def iter_pages(client, operation, size_key, size, **params):
-    """Pages of a listing: botocore's paginator when the client has one, else NextToken by hand."""
-    if client.can_paginate(operation):
-        pages = client.get_paginator(operation).paginate(PaginationConfig={"PageSize": size}, **params)
-        yield from pages
-        return
-    call, token = getattr(client, operation), None
-    while True:
-        page = call(**params, **{size_key: size}, **({"NextToken": token} if token else {}))
-        yield page
-        if not (token := page.get("NextToken")):
-            return
-
-
-@pytest.fixture
-def ddb(mock, make_client):
-    return make_client("dynamodb")
-
-
-@pytest.fixture
-def raw(mock, make_client):
-    return make_client("dynamodb", validate=False)
 
 
 # ExportTableToPointInTime

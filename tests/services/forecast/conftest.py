@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+
+from service_support import client_fixture
 
 ACCOUNT = "123456789012"
 
 
-@pytest.fixture
-def fc(importmock, make_client):
-    """A Forecast client of the default account in us-east-1, inside the marker's mock."""
-    return make_client("forecast")
+fc = client_fixture("forecast", within="importmock")
+raw = client_fixture("forecast", validate=False, within="importmock")
 
 
 @pytest.fixture
-def raw(importmock, make_client):
-    """A client that skips botocore's own checks, as a client of the server mode may."""
-    return make_client("forecast", validate=False)
-
-
-@pytest.fixture
-def new_job(fc):
+def new_job(fc: Any) -> Callable[..., str]:
     """Creates a dataset import job and returns its ARN."""
 
-    def create(name="import1", dataset="sales", client=None, **overrides):
+    def create(name: str = "import1", dataset: str = "sales", client: Any = None, **overrides: Any) -> str:
         client = client or fc
         region = client.meta.region_name
         partition = client.meta.partition
@@ -39,6 +36,8 @@ def new_job(fc):
             },
         }
         request.update(overrides)
-        return client.create_dataset_import_job(**request)["DatasetImportJobArn"]
+        arn = client.create_dataset_import_job(**request)["DatasetImportJobArn"]
+        assert isinstance(arn, str)
+        return arn
 
     return create

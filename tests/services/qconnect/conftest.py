@@ -6,20 +6,13 @@ import uuid
 
 import pytest
 
+from service_support import client_fixture
 
-@pytest.fixture
-def qc(mock, make_client):
-    """A validating client in us-east-1 of the default account."""
-    return make_client("qconnect")
-
-
-@pytest.fixture
-def raw(mock, make_client):
-    """A client that skips botocore's own validation, so the mock has to validate."""
-    return make_client("qconnect", validate=False)
+qc = client_fixture("qconnect")
+raw = client_fixture("qconnect", validate=False)
 
 
 @pytest.fixture
-def kb():
+def kb() -> str:
     """A knowledge base id: knowledge bases are not modelled, any UUID names one."""
     return str(uuid.uuid4())

@@ -11,6 +11,8 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
+from service_support import assert_error, assert_names_field
+
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"
 T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
@@ -36,16 +38,6 @@ def start_upload(client, kb, content_type="text/csv", **extra):
 
 def put(upload, data=b"question,answer\nhi,hello\n"):
     return requests.put(upload["url"], data=data, headers=upload["headersToInclude"], timeout=5)
-
-
-def assert_error(excinfo, code, status):
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-
-
-def assert_names_field(excinfo, field):
-    assert field.lower() in excinfo.value.response["Error"]["Message"].lower()
 
 
 # StartContentUpload

@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
+from service_support import assert_error, assert_names_field
 from tampering import flip
 
 ACCOUNT = "123456789012"
@@ -21,6 +22,10 @@ T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 CONNECT = {"source": "AMAZON_CONNECT", "configuration": {"connectConfiguration": {"instanceId": "inst-1"}}}
 OTHER_ACCOUNT_KEYS = {"aws_access_key_id": OTHER_ACCOUNT, "aws_secret_access_key": "secret"}
+# `client_kwargs` of a client in another region, then of another account
+ELSEWHERE = pytest.mark.parametrize(
+    "client_kwargs", [{"region_name": "us-west-2"}, OTHER_ACCOUNT_KEYS], ids=["other-region", "other-account"]
+)
 
 
 def kb_arn(kb, region="us-east-1", account=ACCOUNT, partition="aws"):
@@ -53,14 +58,12 @@ def delete_job(client, kb, job_id):
     return client.delete_import_job(knowledgeBaseId=kb, importJobId=job_id)
 
 
-def assert_error(excinfo, code, status):
-    response = excinfo.value.response
-    assert response["Error"]["Code"] == code
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-
-
-def assert_names_field(excinfo, field):
-    assert field.lower() in excinfo.value.response["Error"]["Message"].lower()
+def start_then_delete(mock, client, kb, after=60):
+    """Starts a job, lets `after` seconds pass (its import ends) and deletes it: DELETE_IN_PROGRESS."""
+    job_id = start_job(client, kb)["importJobId"]
+    mock.clock.advance(after)
+    delete_job(client, kb, job_id)
+    return job_id
 
 
 def pages(client, kb, size):
@@ -215,11 +218,7 @@ def test_start_import_job_upload_of_other_knowledge_base_not_found(qc, kb):
     assert listed_ids(qc, kb) == []
 
 
-@pytest.mark.parametrize(
-    "client_kwargs",
-    [{"region_name": "us-west-2"}, OTHER_ACCOUNT_KEYS],
-    ids=["other-region", "other-account"],
-)
+@ELSEWHERE
 def test_start_import_job_upload_issued_elsewhere_not_found(qc, make_client, kb, client_kwargs):
     upload = upload_id(qc, kb)
     other = make_client("qconnect", **client_kwargs)
@@ -315,11 +314,7 @@ def test_start_import_job_same_client_token_other_request_is_client_error(qc, kb
     assert_error(excinfo, "ConflictException", 409)
 
 
-@pytest.mark.parametrize(
-    "client_kwargs",
-    [{"region_name": "us-west-2"}, OTHER_ACCOUNT_KEYS],
-    ids=["other-region", "other-account"],
-)
+@ELSEWHERE
 def test_start_import_job_client_token_used_elsewhere_starts_new_job(qc, make_client, kb, client_kwargs):
     mine = start_job(qc, kb, clientToken="once")
     other = make_client("qconnect", **client_kwargs)
@@ -504,11 +499,7 @@ def test_get_import_job_of_other_knowledge_base_not_found(qc, kb):
     assert_error(excinfo, "ResourceNotFoundException", 404)
 
 
-@pytest.mark.parametrize(
-    "client_kwargs",
-    [{"region_name": "us-west-2"}, OTHER_ACCOUNT_KEYS],
-    ids=["other-region", "other-account"],
-)
+@ELSEWHERE
 def test_get_import_job_created_elsewhere_not_found(qc, make_client, kb, client_kwargs):
     job_id = start_job(qc, kb)["importJobId"]
     other = make_client("qconnect", **client_kwargs)
@@ -878,11 +869,7 @@ def test_list_import_jobs_token_bound_to_knowledge_base(qc, kb):
     assert_error(excinfo, "ValidationException", 400)
 
 
-@pytest.mark.parametrize(
-    "client_kwargs",
-    [{"region_name": "us-west-2"}, OTHER_ACCOUNT_KEYS],
-    ids=["other-region", "other-account"],
-)
+@ELSEWHERE
 def test_list_import_jobs_token_bound_to_account_and_region(qc, make_client, kb, client_kwargs):
     other = make_client("qconnect", **client_kwargs)
     for _ in range(3):
@@ -950,9 +937,7 @@ def test_delete_import_job_with_duration_zero_gone_at_once(qc, kb):
 def test_delete_import_job_delete_in_progress_until_duration_passes(make_client, kb):
     with mock_imports(duration=60) as mock:
         qc = make_client("qconnect")
-        job_id = start_job(qc, kb)["importJobId"]
-        mock.clock.advance(60)
-        delete_job(qc, kb, job_id)
+        job_id = start_then_delete(mock, qc, kb)
         mock.clock.advance(59)
         deleting = get_job(qc, kb, job_id)
 
@@ -962,9 +947,7 @@ def test_delete_import_job_delete_in_progress_until_duration_passes(make_client,
 def test_delete_import_job_gone_once_duration_passed(make_client, kb):
     with mock_imports(duration=60) as mock:
         qc = make_client("qconnect")
-        job_id = start_job(qc, kb)["importJobId"]
-        mock.clock.advance(60)
-        delete_job(qc, kb, job_id)
+        job_id = start_then_delete(mock, qc, kb)
         mock.clock.advance(60)
         with pytest.raises(qc.exceptions.ResourceNotFoundException) as excinfo:
             get_job(qc, kb, job_id)
@@ -977,9 +960,7 @@ def test_delete_import_job_gone_once_duration_passed(make_client, kb):
 def test_delete_import_job_family_duration_key(make_client, kb):
     with mock_imports(duration=0, durations={"qconnect:import-job": 30}) as mock:
         qc = make_client("qconnect")
-        job_id = start_job(qc, kb)["importJobId"]
-        mock.clock.advance(30)
-        delete_job(qc, kb, job_id)
+        job_id = start_then_delete(mock, qc, kb, after=30)
         deleting = get_job(qc, kb, job_id)["status"]
         mock.clock.advance(30)
         with pytest.raises(qc.exceptions.ResourceNotFoundException):
@@ -1013,9 +994,7 @@ def test_delete_import_job_start_in_progress_is_client_error(make_client, kb):
 def test_delete_import_job_delete_in_progress_conflicts(make_client, kb):
     with mock_imports(duration=60) as mock:
         qc = make_client("qconnect")
-        job_id = start_job(qc, kb)["importJobId"]
-        mock.clock.advance(60)
-        delete_job(qc, kb, job_id)
+        job_id = start_then_delete(mock, qc, kb)
         with pytest.raises(qc.exceptions.ConflictException) as excinfo:
             delete_job(qc, kb, job_id)
 
@@ -1062,11 +1041,7 @@ def test_delete_import_job_of_other_knowledge_base_not_found(qc, kb):
     assert get_job(qc, kb, job_id)["status"] == "COMPLETE"
 
 
-@pytest.mark.parametrize(
-    "client_kwargs",
-    [{"region_name": "us-west-2"}, OTHER_ACCOUNT_KEYS],
-    ids=["other-region", "other-account"],
-)
+@ELSEWHERE
 def test_delete_import_job_created_elsewhere_not_found(qc, make_client, kb, client_kwargs):
     job_id = start_job(qc, kb)["importJobId"]
     other = make_client("qconnect", **client_kwargs)
