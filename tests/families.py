@@ -21,6 +21,13 @@ def import_request(table: str = "orders") -> dict[str, Any]:
     }
 
 
+def import_arn(client: Any, table: str = "orders") -> str:
+    """Starts a DynamoDB import of `table` (import_request) and returns its ARN."""
+    arn = client.import_table(**import_request(table))["ImportTableDescription"]["ImportArn"]
+    assert isinstance(arn, str)
+    return arn
+
+
 def table_arn(table: str, account: str = ACCOUNT_A, region: str = "us-east-1") -> str:
     return f"arn:aws:dynamodb:{region}:{account}:table/{table}"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -23,6 +23,8 @@ TIMEOUT = 10.0  # seconds any single HTTP exchange with a server may take
 ACCOUNT_B = "222222222222"
 DEFAULT_ACCOUNT = "123456789012"
 SECRET = "x"
+# the `connect` fixture: connect(server, service, access_key=..., region=..., attempts=1)
+Connect = Callable[..., Any]
 
 
 class HasUrl(Protocol):

@@ -12,12 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_support import ACCOUNT_A, ACCOUNT_B, SECRET
+from server_support import ACCOUNT_A, ACCOUNT_B, SECRET, Connect
 
-from families import dataset_import_request, import_request, lake_import_request, start_qconnect_job
+from families import (
+    dataset_import_request,
+    import_arn,
+    import_request,
+    lake_import_request,
+    start_qconnect_job,
+)
 from importmock.server import ThreadedServer
 
-Connect = Callable[..., Any]
 Shape = Callable[[Any, str, dict[str, Any]], None]
 CLI_TIMEOUT = 120  # seconds: the CLI loads every service model at start-up
 
@@ -44,24 +49,28 @@ def run_cli(
 
 
 @pytest.fixture
-def aws(tmp_path: Path) -> Callable[..., Any]:
-    """Runs the AWS CLI against a server; returns its parsed JSON output, failing unless it exits 0."""
+def aws(tmp_path: Path, connect: Connect, assert_shape: Shape) -> Callable[..., Any]:
+    """Runs the AWS CLI against a server; returns its parsed JSON output, failing unless it exits 0.
 
-    def run(server: ThreadedServer, *args: str, access_key: str = ACCOUNT_A) -> Any:
+    With `fits="Operation"` the output must also fit that operation's output shape in the model of
+    the CLI's service (the first argument).
+    """
+
+    def run(server: ThreadedServer, *args: str, access_key: str = ACCOUNT_A, fits: str | None = None) -> Any:
         done = run_cli(server, tmp_path, *args, access_key=access_key)
         assert done.returncode == 0, (done.returncode, done.stdout, done.stderr)
-        return json.loads(done.stdout)
+        output = json.loads(done.stdout)
+        if fits is not None:
+            assert_shape(connect(server, args[0]), fits, output)
+        return output
 
     return run
 
 
-def test_dynamodb_list_imports_shows_boto3_import(
-    server: ThreadedServer, connect: Connect, aws: Any, assert_shape: Shape
-) -> None:
-    arn = connect(server, "dynamodb").import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+def test_dynamodb_list_imports_shows_boto3_import(server: ThreadedServer, connect: Connect, aws: Any) -> None:
+    arn = import_arn(connect(server, "dynamodb"))
 
-    listed = aws(server, "dynamodb", "list-imports")
-    assert_shape(connect(server, "dynamodb"), "ListImports", listed)  # the CLI's output fits the model
+    listed = aws(server, "dynamodb", "list-imports", fits="ListImports")
 
     assert [(s["ImportArn"], s["ImportStatus"]) for s in listed["ImportSummaryList"]] == [
         (arn, "IN_PROGRESS")
@@ -77,15 +86,14 @@ def test_dynamodb_list_imports_other_account_sees_none(
 
 
 def test_dynamodb_describe_export_shows_boto3_export(
-    server: ThreadedServer, connect: Connect, aws: Any, assert_shape: Shape
+    server: ThreadedServer, connect: Connect, aws: Any
 ) -> None:
     table = f"arn:aws:dynamodb:us-east-1:{ACCOUNT_A}:table/music"
     arn = connect(server, "dynamodb").export_table_to_point_in_time(TableArn=table, S3Bucket="exports")[
         "ExportDescription"
     ]["ExportArn"]
 
-    described = aws(server, "dynamodb", "describe-export", "--export-arn", arn)
-    assert_shape(connect(server, "dynamodb"), "DescribeExport", described)  # the CLI's output fits the model
+    described = aws(server, "dynamodb", "describe-export", "--export-arn", arn, fits="DescribeExport")
 
     assert (described["ExportDescription"]["ExportArn"], described["ExportDescription"]["ExportStatus"]) == (
         arn,
@@ -94,39 +102,34 @@ def test_dynamodb_describe_export_shows_boto3_export(
 
 
 def test_forecast_list_dataset_import_jobs_shows_boto3_job(
-    server: ThreadedServer, connect: Connect, aws: Any, assert_shape: Shape
+    server: ThreadedServer, connect: Connect, aws: Any
 ) -> None:
     fc = connect(server, "forecast")
     arn = fc.create_dataset_import_job(**dataset_import_request("daily"))["DatasetImportJobArn"]
 
-    listed = aws(server, "forecast", "list-dataset-import-jobs")
-    assert_shape(
-        connect(server, "forecast"), "ListDatasetImportJobs", listed
-    )  # the CLI's output fits the model
+    listed = aws(server, "forecast", "list-dataset-import-jobs", fits="ListDatasetImportJobs")
 
     assert [job["DatasetImportJobArn"] for job in listed["DatasetImportJobs"]] == [arn]
     assert listed["DatasetImportJobs"][0]["DatasetImportJobName"] == "daily"
 
 
 def test_cloudtrail_list_imports_shows_boto3_import(
-    server: ThreadedServer, connect: Connect, aws: Any, assert_shape: Shape
+    server: ThreadedServer, connect: Connect, aws: Any
 ) -> None:
     ident = connect(server, "cloudtrail").start_import(**lake_import_request())["ImportId"]
 
-    listed = aws(server, "cloudtrail", "list-imports")
-    assert_shape(connect(server, "cloudtrail"), "ListImports", listed)  # the CLI's output fits the model
+    listed = aws(server, "cloudtrail", "list-imports", fits="ListImports")
 
     assert [(i["ImportId"], i["ImportStatus"]) for i in listed["Imports"]] == [(ident, "IN_PROGRESS")]
 
 
 def test_qconnect_list_import_jobs_shows_boto3_job(
-    server: ThreadedServer, connect: Connect, aws: Any, assert_shape: Shape
+    server: ThreadedServer, connect: Connect, aws: Any
 ) -> None:
     kb = str(uuid.uuid4())
     job = start_qconnect_job(connect(server, "qconnect"), kb)["importJobId"]
 
-    listed = aws(server, "qconnect", "list-import-jobs", "--knowledge-base-id", kb)
-    assert_shape(connect(server, "qconnect"), "ListImportJobs", listed)  # the CLI's output fits the model
+    listed = aws(server, "qconnect", "list-import-jobs", "--knowledge-base-id", kb, fits="ListImportJobs")
 
     assert [(s["importJobId"], s["status"]) for s in listed["importJobSummaries"]] == [
         (job, "START_IN_PROGRESS")

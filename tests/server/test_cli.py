@@ -20,13 +20,12 @@ import pytest
 from server_support import ACCOUNT_A, TIMEOUT, advance, control_ok, http_call
 
 import importmock
-from families import import_request
+from families import import_arn
 from importmock.server import ThreadedServer
 
 STARTUP = 60.0  # seconds the server may take to print its start-up line
 STOP = 10.0  # seconds it may take to exit after a signal
 BANNER = re.compile(r"importmock (\S+) serving on (http://127\.0\.0\.1:(\d+)) \(Ctrl-C to stop\)")
-Connect = Callable[..., Any]
 
 
 def command(*args: str) -> list[str]:
@@ -36,6 +35,13 @@ def command(*args: str) -> list[str]:
 def child_env() -> dict[str, str]:
     """The environment of a server process: output not forced unbuffered, so the server must flush."""
     return {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+
+def run_to_exit(*args: str) -> subprocess.CompletedProcess[str]:
+    """Runs `python -m importmock server <args>` to its exit (within STARTUP), capturing its output."""
+    return subprocess.run(
+        command(*args), capture_output=True, text=True, timeout=STARTUP, check=False, env=child_env()
+    )
 
 
 class Server:
@@ -161,9 +167,7 @@ def test_server_sigint_stops_cleanly(start: Callable[..., Server]) -> None:
 
 
 def test_server_help_mentions_options() -> None:
-    done = subprocess.run(
-        command("--help"), capture_output=True, text=True, timeout=STARTUP, check=False, env=child_env()
-    )
+    done = run_to_exit("--help")
 
     assert done.returncode == 0, done.stderr
     for option in ("--host", "--port", "--account-id", "--duration", "--state", "--no-access-log"):
@@ -194,7 +198,7 @@ def test_server_duration_none_keeps_jobs_running(
 ) -> None:
     server = start("--port", "0", "--duration", "none")
     ddb = client_of(make_client, server.url, "dynamodb")
-    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+    arn = import_arn(ddb)
 
     advance(server, 30 * 86400)
 
@@ -206,7 +210,7 @@ def test_server_duration_seconds_completes_jobs_on_the_clock(
 ) -> None:
     server = start("--port", "0", "--duration", "60")
     ddb = client_of(make_client, server.url, "dynamodb")
-    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+    arn = import_arn(ddb)
 
     advance(server, 59)
     assert ddb.describe_import(ImportArn=arn)["ImportTableDescription"]["ImportStatus"] == "IN_PROGRESS"
@@ -221,8 +225,8 @@ def test_server_account_id_option_is_default_account(
 
     default = client_of(make_client, server.url, "dynamodb", key="not-twelve-digits")
     own = client_of(make_client, server.url, "dynamodb", key=ACCOUNT_A)
-    default_arn = default.import_table(**import_request("alpha"))["ImportTableDescription"]["ImportArn"]
-    own_arn = own.import_table(**import_request("bravo"))["ImportTableDescription"]["ImportArn"]
+    default_arn = import_arn(default, "alpha")
+    own_arn = import_arn(own, "bravo")
 
     assert default_arn.startswith("arn:aws:dynamodb:us-east-1:210987654321:table/alpha/import/")
     assert own_arn.startswith(f"arn:aws:dynamodb:us-east-1:{ACCOUNT_A}:table/bravo/import/")
@@ -233,10 +237,7 @@ def test_server_state_option_starts_from_snapshot(
 ) -> None:
     with ThreadedServer(port=0, duration=None) as first:
         ddb = client_of(make_client, first.url, "dynamodb")
-        arns = [
-            ddb.import_table(**import_request(t))["ImportTableDescription"]["ImportArn"]
-            for t in ("xray", "yankee", "zulu")
-        ]
+        arns = [import_arn(ddb, t) for t in ("xray", "yankee", "zulu")]
         control_ok(
             first, "POST", "finish", {"job": arns[0], "status": "FAILED", "failure_code": "S3NoSuchBucket"}
         )
@@ -256,14 +257,7 @@ def test_server_port_in_use_exits_with_error() -> None:
         taken.listen()
         port = taken.getsockname()[1]
 
-        done = subprocess.run(
-            command("--port", str(port)),
-            capture_output=True,
-            text=True,
-            timeout=STARTUP,
-            check=False,
-            env=child_env(),
-        )
+        done = run_to_exit("--port", str(port))
 
     assert done.returncode != 0
     assert done.stderr.strip()
@@ -271,14 +265,7 @@ def test_server_port_in_use_exits_with_error() -> None:
 
 @pytest.mark.parametrize("args", [("--port", "http"), ("--duration", "soon"), ("--account-id", "12345")])
 def test_server_bad_option_value_exits_with_error(args: tuple[str, str]) -> None:
-    done = subprocess.run(
-        command("--port", "0", *args) if args[0] != "--port" else command(*args),
-        capture_output=True,
-        text=True,
-        timeout=STARTUP,
-        check=False,
-        env=child_env(),
-    )
+    done = run_to_exit("--port", "0", *args) if args[0] != "--port" else run_to_exit(*args)
 
     assert done.returncode != 0
     assert args[0].lstrip("-").replace("-", "_") in done.stderr.replace("-", "_")

@@ -6,17 +6,26 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from server_support import ACCOUNT_A, advance, control, control_ok, finish, http_call, without_metadata
+from server_support import (
+    ACCOUNT_A,
+    Connect,
+    advance,
+    control,
+    control_ok,
+    finish,
+    http_call,
+    without_metadata,
+)
 
 import importmock
 from families import (
     dataset_import_request,
+    import_arn,
     import_request,
     lake_import_request,
     start_qconnect_job,
@@ -24,7 +33,6 @@ from families import (
 )
 from importmock.server import ThreadedServer
 
-Connect = Callable[..., Any]
 T0 = datetime(2030, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
 
 
@@ -44,12 +52,6 @@ def unsigned(job: dict[str, Any]) -> dict[str, Any]:
         key: re.sub(r"X-Amz-Signature=[0-9a-f]+", "X-Amz-Signature=...", value) if key == "url" else value
         for key, value in job.items()
     }
-
-
-def import_arn(client: Any, table: str = "orders") -> str:
-    arn = client.import_table(**import_request(table))["ImportTableDescription"]["ImportArn"]
-    assert isinstance(arn, str)
-    return arn
 
 
 # health

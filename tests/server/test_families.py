@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from server_support import ACCOUNT_A, advance, finish
+from server_support import ACCOUNT_A, Connect, advance, finish
 
 from families import (
     dataset_import_request,
+    import_arn,
     import_request,
     lake_import_request,
     start_qconnect_job,
@@ -27,7 +28,6 @@ from families import (
 from importmock.server import ThreadedServer
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-Connect = Callable[..., Any]
 
 
 def token_pages(call: Callable[..., Any], size_key: str, size: int, **params: Any) -> Iterator[Any]:
@@ -91,7 +91,7 @@ def test_import_table_full_life_cycle(server: ThreadedServer, connect: Connect) 
 
 def test_describe_import_completed_after_clock_advance(slow_server: ThreadedServer, connect: Connect) -> None:
     ddb = connect(slow_server, "dynamodb")
-    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+    arn = import_arn(ddb)
 
     advance(slow_server, 59)
     assert ddb.describe_import(ImportArn=arn)["ImportTableDescription"]["ImportStatus"] == "IN_PROGRESS"

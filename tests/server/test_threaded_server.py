@@ -12,19 +12,18 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import EndpointConnectionError
-from server_support import ACCOUNT_A, ACCOUNT_B, DEFAULT_ACCOUNT, TIMEOUT, control_ok, http_call
+from server_support import ACCOUNT_A, ACCOUNT_B, DEFAULT_ACCOUNT, TIMEOUT, Connect, control_ok, http_call
 
 import importmock
 from families import (
     dataset_import_request,
+    import_arn,
     import_request,
     lake_import_request,
     start_qconnect_job,
     table_arn,
 )
 from importmock.server import ThreadedServer
-
-Connect = Callable[..., Any]
 
 
 def free_port() -> int:
@@ -82,7 +81,7 @@ def test_threaded_server_does_not_intercept_other_clients(
 
 def test_threaded_server_mock_controls_served_jobs(slow_server: ThreadedServer, connect: Connect) -> None:
     ddb = connect(slow_server, "dynamodb")
-    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+    arn = import_arn(ddb)
 
     slow_server.mock.clock.advance(60)
 
@@ -107,10 +106,7 @@ def test_threaded_server_default_duration_completes_jobs_at_once(connect: Connec
 def test_import_table_parallel_clients_lose_no_jobs(server: ThreadedServer, connect: Connect) -> None:
     def create(worker: int) -> list[str]:
         ddb = connect(server, "dynamodb")
-        return [
-            ddb.import_table(**import_request(f"t{worker}-{n}"))["ImportTableDescription"]["ImportArn"]
-            for n in range(5)
-        ]
+        return [import_arn(ddb, f"t{worker}-{n}") for n in range(5)]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         futures = [pool.submit(create, worker) for worker in range(8)]
@@ -136,8 +132,8 @@ def test_list_imports_accounts_do_not_see_each_others_imports(
     server: ThreadedServer, connect: Connect
 ) -> None:
     first, second = connect(server, "dynamodb", ACCOUNT_A), connect(server, "dynamodb", ACCOUNT_B)
-    arn_a = first.import_table(**import_request("orders"))["ImportTableDescription"]["ImportArn"]
-    arn_b = second.import_table(**import_request("orders"))["ImportTableDescription"]["ImportArn"]
+    arn_a = import_arn(first, "orders")
+    arn_b = import_arn(second, "orders")
 
     assert arn_a.startswith(table_arn("orders", ACCOUNT_A))
     assert arn_b.startswith(table_arn("orders", ACCOUNT_B))
@@ -196,7 +192,7 @@ def test_import_table_non_12_digit_key_uses_default_account(
 ) -> None:
     ddb = connect(server, "dynamodb", key)
 
-    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+    arn = import_arn(ddb)
 
     assert arn.startswith(f"{table_arn('orders', DEFAULT_ACCOUNT)}/import/")
     default = connect(server, "dynamodb", DEFAULT_ACCOUNT)
@@ -221,9 +217,7 @@ def test_export_table_to_point_in_time_region_from_signature(
 
 def test_threaded_server_account_id_option_is_default_account(connect: Connect) -> None:
     with ThreadedServer(port=0, account_id="210987654321") as running:
-        arn = connect(running, "dynamodb", "not-twelve-digits").import_table(**import_request())[
-            "ImportTableDescription"
-        ]["ImportArn"]
+        arn = import_arn(connect(running, "dynamodb", "not-twelve-digits"))
 
     assert arn.startswith(f"{table_arn('orders', '210987654321')}/import/")
 
@@ -232,7 +226,7 @@ def test_threaded_server_durations_option_per_family(connect: Connect) -> None:
     with ThreadedServer(port=0, durations={"dynamodb:export": None}) as running:
         ddb = connect(running, "dynamodb")
         export = ddb.export_table_to_point_in_time(TableArn=table_arn("music"), S3Bucket="exports")
-        arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+        arn = import_arn(ddb)
         running.mock.clock.advance(86400)
 
         assert ddb.describe_import(ImportArn=arn)["ImportTableDescription"]["ImportStatus"] == "COMPLETED"
@@ -243,7 +237,7 @@ def test_threaded_server_durations_option_per_family(connect: Connect) -> None:
 def saved_state(server: ThreadedServer, connect: Connect, path: Path) -> tuple[str, dict[str, Any]]:
     """Creates an import on `server`, saves its state to `path`; returns the ARN and description."""
     ddb = connect(server, "dynamodb")
-    arn = ddb.import_table(**import_request())["ImportTableDescription"]["ImportArn"]
+    arn = import_arn(ddb)
     path.write_text(json.dumps(control_ok(server, "GET", "state")))
     return arn, ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
 
