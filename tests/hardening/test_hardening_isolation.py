@@ -32,7 +32,7 @@ import unittest
 import unittest.mock
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import botocore.client
@@ -252,6 +252,14 @@ def settle(threads: set[threading.Thread], timeout: float = 10.0) -> None:
             thread.join(timeout=timeout)
 
 
+def left_behind(before: Footprint, early: Any) -> list[str]:
+    """How the footprint differs from `before` once new threads have ended; then puts back the classes."""
+    settle(before.threads)
+    differences = before.differences(Footprint.take(early))
+    put_back(before)
+    return differences
+
+
 @pytest.fixture(params=sorted(ENVIRONMENTS))
 def environment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     for name, value in ENVIRONMENTS[request.param].items():
@@ -284,6 +292,18 @@ def ddb() -> Any:
 
 def qconnect() -> Any:
     return boto3.client("qconnect", region_name="us-east-1", config=NO_RETRY)
+
+
+def served(server: ThreadedServer, service: Literal["dynamodb", "qconnect"]) -> Any:
+    """A client of `service` on `server`, for account 111111111111."""
+    return boto3.client(
+        service,
+        region_name="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="111111111111",
+        aws_secret_access_key="x",
+        config=NO_RETRY,
+    )
 
 
 _tables = itertools.count()
@@ -401,23 +421,9 @@ def stopped_from_another_thread(early: Any) -> None:
 
 def server_started_and_stopped(early: Any) -> None:
     with ThreadedServer(port=0) as server:
-        client = boto3.client(
-            "dynamodb",
-            region_name="us-east-1",
-            endpoint_url=server.url,
-            aws_access_key_id="111111111111",
-            aws_secret_access_key="x",
-            config=NO_RETRY,
-        )
+        client = served(server, "dynamodb")
         assert import_table(client, "isolation-served").startswith("arn:aws:dynamodb:us-east-1:111111111111:")
-        qc = boto3.client(
-            "qconnect",
-            region_name="us-east-1",
-            endpoint_url=server.url,
-            aws_access_key_id="111111111111",
-            aws_secret_access_key="x",
-            config=NO_RETRY,
-        )
+        qc = served(server, "qconnect")
         start_qconnect_job(qc, KNOWLEDGE_BASE)  # an upload URL issued by the server's mock
 
 
@@ -517,9 +523,7 @@ def test_a_stopped_mock_leaves_no_trace(environment: str, early_client: Any, sce
         SCENARIOS[scenario](early_client)
     except Exception as error:  # reported below, with whatever the scenario left behind
         problems.append(f"the scenario failed: {error!r}")
-    settle(before.threads)
-    problems += before.differences(Footprint.take(early_client))
-    put_back(before)
+    problems += left_behind(before, early_client)
     assert problems == [], "\n".join(problems)
     with pytest.raises(EndpointConnectionError):  # nothing answers in botocore's place any more
         early_client.list_imports()
@@ -528,15 +532,8 @@ def test_a_stopped_mock_leaves_no_trace(environment: str, early_client: Any, sce
 def test_a_stopped_server_is_gone(early_client: Any) -> None:
     before = Footprint.take(early_client)
     with ThreadedServer(port=0) as server:
-        port, url = server.port, server.url
-        client = boto3.client(
-            "dynamodb",
-            region_name="us-east-1",
-            endpoint_url=url,
-            aws_access_key_id="111111111111",
-            aws_secret_access_key="x",
-            config=NO_RETRY,
-        )
+        port = server.port
+        client = served(server, "dynamodb")
         assert client.list_imports()["ImportSummaryList"] == []  # a pooled keep-alive connection now
         assert any(t.name.startswith("importmock-server-") for t in threading.enumerate())
     settle(before.threads)
@@ -594,9 +591,7 @@ def test_users_responses_mock_keeps_answering_while_a_mock_captures_uploads(earl
             upload_and_download()  # importmock's capture is on top of the user's mock now
             seen["inside, after an upload URL"] = fetch(USER_URL)
         seen["after the mock stopped"] = fetch(USER_URL)
-    settle(before.threads)
-    differences = before.differences(Footprint.take(early_client))
-    put_back(before)
+    differences = left_behind(before, early_client)
     wrong = [f"{when}: {got}" for when, got in seen.items() if got != STUB]
     assert wrong + differences == []
 
@@ -617,8 +612,6 @@ def test_users_responses_mock_started_inside_and_stopped_after_the_mock(early_cl
         seen["after the mock stopped, the user's mock still started"] = fetch(USER_URL)
     finally:
         users.stop()
-    settle(before.threads)
-    differences = before.differences(Footprint.take(early_client))
-    put_back(before)
+    differences = left_behind(before, early_client)
     wrong = [f"{when}: {got}" for when, got in seen.items() if got != STUB]
     assert wrong + differences == []
