@@ -19,7 +19,7 @@ from email.utils import formatdate
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
-from werkzeug.serving import DechunkedInput, ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from importmock.core.protocols import HttpRequest, HttpResponse
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 MAX_BODY = 16 * 1024 * 1024  # DynamoDB's request limit, the largest of the families
 MAX_LINE = 65536  # http.server's limit for the request line and each header line
 IDLE_SECONDS = 60  # how long a kept-alive connection may wait for its next request
+LINGER_SECONDS = 2  # how long a refused body may still be sent before the connection closes
 MAX_HEADERS = 100  # http.client's limit, which http.server applies to requests
 REASONS = {100: "Continue", 200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden"}
 REASONS |= {404: "Not Found", 405: "Method Not Allowed", 413: "Request Entity Too Large"}
@@ -48,29 +49,50 @@ class Refused(Exception):
 
 
 class Head:
-    """A request line and its headers (by lowercase name; the last of repeated ones).
+    """A request line and its headers (by lowercase name; repeated ones joined by commas).
 
     Raises:
-        Refused: a Content-Length that is not a number.
+        Refused: a Content-Length that is not one number, a transfer coding other than chunked.
     """
 
     __slots__ = ("method", "target", "version", "headers", "chunked", "length")
 
     def __init__(self, method: str, target: str, version: str, headers: dict[str, str]) -> None:
         self.method, self.target, self.version, self.headers = method, target, version, headers
-        # a chunked body's length is the chunks' (RFC 9112, section 6.3)
-        self.chunked = headers.get("transfer-encoding", "").lower() == "chunked"
-        length = headers.get("content-length")
-        if length is not None and not (length.isascii() and length.isdigit()):
-            raise Refused(400, f"Bad Content-Length ({length!r})")
-        self.length = None if self.chunked or length is None else int(length)
+        self.chunked = _chunked(headers.get("transfer-encoding"))
+        length = _length(headers.get("content-length"))
+        self.length = None if self.chunked else length  # a chunked body's length is the chunks'
 
     def keeps_alive(self) -> bool:
         """Whether the connection stays open after the answer (RFC 9112, section 9.3)."""
-        connection = self.headers.get("connection", "").lower()
+        options = {option.strip() for option in self.headers.get("connection", "").lower().split(",")}
         if self.version == "HTTP/1.0":
-            return connection == "keep-alive"
-        return connection != "close"
+            return "keep-alive" in options
+        return "close" not in options
+
+    def expects_continue(self) -> bool:
+        """Whether the client waits for a 100 before it sends the body (never for HTTP/1.0)."""
+        return self.version != "HTTP/1.0" and self.headers.get("expect", "").lower() == "100-continue"
+
+
+def _chunked(transfer_encoding: str | None) -> bool:
+    """Whether the body is chunked; other transfer codings are refused (RFC 9112, 6.1)."""
+    if transfer_encoding is None:
+        return False
+    if [coding.strip() for coding in transfer_encoding.lower().split(",")] != ["chunked"]:
+        raise Refused(501, f"Unsupported Transfer-Encoding ({transfer_encoding!r})")
+    return True
+
+
+def _length(content_length: str | None) -> int | None:
+    """The Content-Length; repeats of one value count as one, others are refused (RFC 9112, 6.3)."""
+    if content_length is None:
+        return None
+    values = {value.strip() for value in content_length.split(",")}
+    value = values.pop()
+    if values or not (value.isascii() and value.isdigit()):
+        raise Refused(400, f"Bad Content-Length ({content_length!r})")
+    return int(value)
 
 
 def read_head(rfile: Any) -> Head | None:
@@ -81,6 +103,8 @@ def read_head(rfile: Any) -> Head | None:
         ConnectionAbortedError: the client closed, or went idle, in the middle of the head.
     """
     line = rfile.readline(MAX_LINE + 1)
+    if line in (b"\r\n", b"\n"):  # a blank line before a request is ignored (RFC 9112, 2.2)
+        line = rfile.readline(MAX_LINE + 1)
     if not line:
         return None
     if len(line) > MAX_LINE:
@@ -113,8 +137,9 @@ def read_headers(rfile: Any) -> dict[str, str]:
         name, colon, value = text.partition(":")
         if not colon or not name or name != name.strip():
             raise Refused(400, f"Bad header line ({text.rstrip()!r})")
-        name = name.lower()
-        headers[name] = value.strip()
+        name, value = name.lower(), value.strip()
+        # repeated fields combine into one list (RFC 9110, 5.3)
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
     raise Refused(431, "Too many headers")
 
 
@@ -227,12 +252,29 @@ class Handler(WSGIRequestHandler):
             body = self._read_body(head)
         except Refused as refusal:
             self._write(self._server.refuse(refusal.status, str(refusal)), close=True)
+            self._drain()
             return
         url = f"http://{head.headers.get('host', 'localhost')}{head.target}"
         request = HttpRequest(head.method, url, head.headers, b"")
         response = self._server.answer(request, urlsplit(head.target).path, body)
         # a body left unread (over MAX_BODY) would be taken for the next request's head
         self._write(response, close=body is None or not head.keeps_alive())
+        if body is None:
+            self._drain()
+
+    def _drain(self) -> None:
+        """Reads and drops what the client still sends, for LINGER_SECONDS at most.
+
+        Closing a socket with bytes unread makes the kernel reset the connection, which can
+        throw the answer away before the client reads it (RFC 9112, section 9.6): a client
+        still sending its 16 MiB would see a broken pipe instead of the 413.
+        """
+        deadline = time.monotonic() + LINGER_SECONDS
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(LINGER_SECONDS)
+            while time.monotonic() < deadline and self.connection.recv(1 << 20):
+                pass
 
     def _read_body(self, head: Head) -> bytes | None:
         """The body of the request `head` starts; None when it is over MAX_BODY (left unread).
@@ -241,15 +283,10 @@ class Handler(WSGIRequestHandler):
             Refused: a chunked body that is not well formed.
             ConnectionAbortedError: the client stopped before the end of the body.
         """
-        if head.headers.get("expect", "").lower() == "100-continue" and (head.length or 0) <= MAX_BODY:
+        if head.expects_continue() and (head.length or 0) <= MAX_BODY:
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         if head.chunked:
-            try:
-                return read_body(DechunkedInput(self.rfile), None, chunked=True)  # type: ignore[arg-type]
-            except ConnectionError:
-                raise
-            except OSError as malformed:  # werkzeug's word for a bad chunk size or terminator
-                raise Refused(400, f"Bad chunked body ({malformed})") from malformed
+            return read_chunks(self.rfile)
         body = read_body(self.rfile, head.length, chunked=False)
         if body is not None and head.length is not None and len(body) < head.length:
             raise ConnectionAbortedError("the client stopped in the middle of a body")
@@ -260,6 +297,38 @@ class Handler(WSGIRequestHandler):
         self.wfile.write(answer_bytes(response, close=close, with_body=self.command != "HEAD"))
         if self._server.access_log:
             self.log_request(response.status, len(response.body))
+
+
+def read_chunks(rfile: Any) -> bytes | None:
+    """A chunked body (RFC 9112, section 7.1), its trailer read and dropped; None over MAX_BODY.
+
+    Raises:
+        Refused: a chunk size line that is not hexadecimal, or a chunk without its CRLF.
+        ConnectionAbortedError: the client stopped before the last chunk.
+    """
+    chunks: list[bytes] = []
+    received = 0
+    while size := _chunk_size(rfile.readline(MAX_LINE + 1)):
+        received += size
+        if received > MAX_BODY:  # the rest stays unread: the connection closes after the 413
+            return None
+        chunk = rfile.read(size + 2)
+        if len(chunk) < size + 2:
+            raise ConnectionAbortedError("the client stopped in the middle of a chunk")
+        if chunk[size:] != b"\r\n":
+            raise Refused(400, "Bad chunked body (a chunk does not end with CRLF)")
+        chunks.append(chunk[:size])
+    read_headers(rfile)  # the trailer section: nothing in it is used
+    return b"".join(chunks)
+
+
+def _chunk_size(line: bytes) -> int:
+    """The size on a chunk's first line, its extensions ignored."""
+    _whole(line)
+    digits = line.split(b";", 1)[0].strip()
+    if not digits or digits.strip(b"0123456789abcdefABCDEF"):
+        raise Refused(400, f"Bad chunked body (chunk size {digits[:20]!r})")
+    return int(digits, 16)
 
 
 def read_body(stream: Any, length: int | None, chunked: bool) -> bytes | None:

@@ -34,7 +34,7 @@ def control(mock: ImportMock, method: str, path: str, body: bytes) -> HttpRespon
         methods = ENDPOINTS.get(path.strip("/"))
         if methods is None:
             raise ControlError(404, f"no control endpoint {PREFIX}{path}; there are {sorted(ENDPOINTS)}")
-        handler = methods.get(method)
+        handler = methods.get("GET" if method == "HEAD" else method)  # HEAD: GET's headers
         if handler is None:
             raise ControlError(
                 405, f"{PREFIX}{path} takes {', '.join(methods)}", {"allow": ", ".join(methods)}

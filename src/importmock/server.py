@@ -108,6 +108,7 @@ def _headers(environ: WSGIEnvironment) -> dict[str, str]:
 
 # what http.server's limits mean, as AWS-style error codes, by status
 _REFUSALS = {414: "RequestURITooLongException", 431: "RequestHeaderFieldsTooLargeException"}
+_REFUSALS |= {501: "NotImplemented"}
 
 
 def _refusal(status: int, message: str) -> HttpResponse:
