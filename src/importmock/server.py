@@ -15,11 +15,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from importmock.connection import MAX_BODY, REASONS, Server, read_body
+from importmock.connection import Server
 from importmock.control import PREFIX, control
 from importmock.core.errors import NotImplementedOperation, UnmockedRequest
 from importmock.core.mock import ImportMock
 from importmock.core.protocols import HttpRequest, HttpResponse, json_bytes, request_id
+from importmock.framing import MAX_BODY, REASONS, read_body
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
