@@ -600,8 +600,11 @@ def bench_servers(rounds: int, n: int) -> dict[str, float]:
     """Section 6: DescribeExport requests per second over loopback, one client thread.
 
     importmock's ThreadedServer and moto's ThreadedMotoServer, each answering a client with
-    an endpoint URL (keep-alive, as SDKs use it), in interleaved rounds.
+    an endpoint URL (keep-alive, as SDKs use it), in interleaved rounds; and the floor, a
+    server in a thread that answers at once with the bytes importmock's server answered
+    (benchmarks/floor_server.py).
     """
+    from floor_server import CannedServer
     from moto.server import ThreadedMotoServer
 
     from importmock.server import ThreadedServer
@@ -611,27 +614,57 @@ def bench_servers(rounds: int, n: int) -> dict[str, float]:
     try:
         with ThreadedServer(port=0, duration=None) as ours:
             host, port = moto_server.get_host_and_port()
-            clients = {"importmock": ours.url, "moto": f"http://{host}:{port}"}
-            calls = {name: describe_export_at(url, moto=name == "moto") for name, url in clients.items()}
-            ns = interleave([Variant(name, call) for name, call in calls.items()], rounds, n)
+            moto_url = f"http://{host}:{port}"
+            exports = {"importmock": export_through(ours.url), "moto": export_through(moto_url, moto=True)}
+            client, arn = exports["importmock"]
+            with CannedServer(raw_answer(client, arn)) as floor:
+                exports["floor"] = (server_client(floor.url), arn)
+                calls = [
+                    Variant(name, bound(client, "DescribeExport", {"ExportArn": arn}))
+                    for name, (client, arn) in exports.items()
+                ]
+                ns = interleave(calls, rounds, n)
     finally:
         moto_server.stop()
     return {name: 1e9 / per_call for name, per_call in ns.items()}
 
 
-def describe_export_at(url: str, moto: bool) -> Callable[[], dict[str, Any]]:
-    """A DescribeExport call of an export made through the server at `url` (moto needs a table)."""
-    client = CLEAN_SESSION.create_client(
+def server_client(url: str) -> Client:
+    """A DynamoDB client of the benchmark's configuration, sending to the server at `url`."""
+    return CLEAN_SESSION.create_client(
         "dynamodb",
         region_name=REGION,
         endpoint_url=url,
         aws_access_key_id=ACCOUNT,
         aws_secret_access_key="fake-secret",
     )
+
+
+def export_through(url: str, moto: bool = False) -> tuple[Client, str]:
+    """A client of the server at `url` and the ARN of an export made through it.
+
+    moto exports only tables it holds, with point-in-time recovery on; importmock exports any.
+    """
+    client = server_client(url)
     table = moto_pitr_table(client) if moto else f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/bench-export"
     arn = export_table(client, table)
     time.sleep(0.2)  # moto runs exports in a thread
-    return bound(client, "DescribeExport", {"ExportArn": arn})
+    return client, arn
+
+
+def raw_answer(client: Client, arn: str) -> bytes:
+    """The HTTP answer to a DescribeExport of `arn` through `client`, as the bytes on the wire."""
+    answers: list[dict[str, Any]] = []
+
+    def keep(response_dict: dict[str, Any], **_: Any) -> None:
+        answers.append(response_dict)
+
+    client.meta.events.register("before-parse.dynamodb.DescribeExport", keep)
+    client.describe_export(ExportArn=arn)
+    client.meta.events.unregister("before-parse.dynamodb.DescribeExport", keep)
+    answer = answers[0]
+    lines = [f"HTTP/1.1 {answer['status_code']} OK", *(f"{k}: {v}" for k, v in answer["headers"].items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + answer["body"]
 
 
 def fmt(ns: float) -> str:
@@ -809,6 +842,16 @@ def main() -> None:
             f"{speedup:.2f}x",
             ">= 3x moto",
             speedup >= 3,
+        )
+    )
+    rows.append(
+        (
+            "server DescribeExport, 1 client",
+            f"{served['importmock']:,.0f} req/s",
+            f"floor (canned answer) {served['floor']:,.0f} req/s",
+            f"{served['floor'] / served['importmock']:.2f}x",
+            "(info)",
+            None,
         )
     )
     for family in PAGED:
