@@ -112,6 +112,7 @@ class Handler(WSGIRequestHandler):
             self.requestline = f"{head.method} {head.target} {head.version}"
             body = self._read_body(head)
         except Refused as refusal:
+            self.requestline = refusal.request_line
             self._write(self._server.refuse(refusal.status, str(refusal)), close=True)
             self._drain()
             return
@@ -152,6 +153,12 @@ class Handler(WSGIRequestHandler):
         if body is not None and head.length is not None and len(body) < head.length:
             raise ConnectionAbortedError("the client stopped in the middle of a body")
         return body
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One access log line, with the request line as it came (werkzeug's would show the
+        path of a connection's previous request for a request refused before its path)."""
+        line = self.requestline.encode("unicode_escape").decode("ascii")  # control characters
+        self.log("info", '"%s" %s %s', line, code, size)
 
     def _write(self, response: HttpResponse, *, close: bool) -> None:
         self.close_connection = close

@@ -23,11 +23,15 @@ REASONS |= {500: "Internal Server Error", 501: "Not Implemented", 505: "HTTP Ver
 
 
 class Refused(Exception):
-    """A request whose head cannot be read: answered with `status` and the connection closed."""
+    """A request whose head cannot be read: answered with `status` and the connection closed.
+
+    `request_line` is the start of its request line, where one was read (for the access log).
+    """
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+        self.request_line = ""
 
 
 class Head:
@@ -89,6 +93,16 @@ def read_head(rfile: Any) -> Head | None:
         line = rfile.readline(MAX_LINE + 1)
     if not line:
         return None
+    try:
+        return _head(line, rfile)
+    except Refused as refusal:
+        text = line[:200].decode("latin-1").rstrip()
+        refusal.request_line = text + ("..." if len(line) > 200 else "")
+        raise
+
+
+def _head(line: bytes, rfile: Any) -> Head:
+    """The head whose request line is `line`, its headers read from `rfile`."""
     if len(line) > MAX_LINE:
         raise Refused(414, "Request-URI Too Long")
     _whole(line)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import logging
 import re
 import socket
 import time
@@ -612,3 +613,23 @@ def test_pipelined_requests_answered_in_order(server: ThreadedServer) -> None:
         assert_list_imports(connection.answer())
         assert connection.answer().json()["status"] == "ok"
         assert_list_imports(connection.answer())
+
+
+# the access log
+
+
+def test_access_log_names_each_request_line_and_status(caplog: pytest.LogCaptureFixture) -> None:
+    """A refused request logs its own line, not the path of the connection's request before it."""
+    with (
+        caplog.at_level(logging.INFO, logger="werkzeug"),
+        ThreadedServer(port=0, access_log=True) as logged,
+        Connection(logged) as connection,
+    ):
+        connection.send(list_imports(logged))
+        assert_list_imports(connection.answer())
+        connection.send(b"GET /\x01 HTTP/9.9\r\n\r\n")
+        assert connection.answer().status == 505
+
+    lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert any('"POST / HTTP/1.1" 200 ' in line for line in lines), lines
+    assert any('"GET /\\x01 HTTP/9.9" 505 ' in line for line in lines), lines
