@@ -38,7 +38,7 @@ def limit_idling(connection: socket.socket) -> None:
 
     The kernel keeps the limit (SO_RCVTIMEO, SO_SNDTIMEO) and the socket stays blocking:
     a Python socket timeout would cost a poll() before every read and write, and a thread
-    switch with each, a tenth of a request's time in the server. A read that times out
+    switch with each: some 5% of a call over loopback. A read that times out
     returns what it has, which read_head takes for the end of the connection. Windows
     reads these options as milliseconds, so it keeps Python's timeout.
     """
