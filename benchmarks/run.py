@@ -507,8 +507,7 @@ def bench_family_pages(
             args = family.list_args if token is None else family.list_args | {family.token: token}
             return bound(clients[size], family.list_op, args)
 
-        for size in clients:  # the whole listing, page by page: ns per job listed
-            results[f"traverse {size}"] = min(traverse(page, size, family) for _ in range(2))
+        results |= traversals(page, family, small, big)
 
         middle: dict[int, str] = {}
         for size in clients:  # walk to the page that starts half-way
@@ -543,6 +542,24 @@ def create_jobs(
     results["bytes/job"] = (held_bytes([mock]) - held_before) / created
     print(f"    {results['bytes/job']:,.0f} bytes held per job", flush=True)
     return results
+
+
+def traversals(
+    page: Callable[..., Callable[[], dict[str, Any]]], family: Family, small: int, big: int, repeats: int = 3
+) -> dict[str, float]:
+    """ "traverse <size>": ns per job of a whole listing at `small` and at `big` jobs.
+
+    Each repeat times one traversal of `big` and, right after it, as many of `small` as take
+    a quarter of that time, so both sizes are measured over the same stretch of the machine's
+    time; the figures are the medians over repeats (a lone traversal of 1,000 jobs lasts a
+    tenth of a second, and one stall of the machine would move it by half).
+    """
+    samples: dict[int, list[float]] = {small: [], big: []}
+    for _ in range(repeats):
+        samples[big].append(traverse(page, big, family))
+        count = max(1, big // small // 4)
+        samples[small].append(statistics.fmean(traverse(page, small, family) for _ in range(count)))
+    return {f"traverse {size}": statistics.median(values) for size, values in samples.items()}
 
 
 def traverse(page: Callable[..., Callable[[], dict[str, Any]]], size: int, family: Family) -> float:
