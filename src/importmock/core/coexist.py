@@ -10,11 +10,12 @@ imported here: the patches apply only when the user's code has imported it.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from botocore.awsrequest import AWSPreparedRequest
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from importmock.core.intercept import Patch, active, http_request
+from importmock.core.intercept import Patch, active, fall_back_to, http_request
 
 
 def _stubber_call(stubber: Any, event_name: str, request: AWSPreparedRequest, **kwargs: Any) -> Any:
@@ -37,3 +38,20 @@ _REQUESTS = Patch(
     "moto.core.botocore_stubber", "BotocoreStubber", "process_prepared_request", _stubber_requests
 )
 PATCHES = (_STUBBER, _REQUESTS)
+
+
+def _moto_answer(request: AWSPreparedRequest) -> AWSResponse | None:
+    """moto's answer to a request importmock does not claim, while moto's mock is active.
+
+    moto answers through a `before-send` handler that only sessions made after moto's import
+    carry; for the others importmock's send hands the request to the same stubber.
+    """
+    models = sys.modules.get("moto.core.models")
+    stubber = getattr(models, "botocore_stubber", None)
+    if stubber is None or not getattr(stubber, "enabled", False):
+        return None
+    answer: AWSResponse | None = stubber("before-send", request)
+    return answer
+
+
+fall_back_to(_moto_answer)

@@ -23,6 +23,8 @@ from botocore.credentials import Credentials
 from botocore.httpsession import URLLib3Session
 from botocore.signers import RequestSigner
 
+from importmock.core import import_hook
+from importmock.core.errors import NotImplementedOperation, UnmockedRequest
 from importmock.core.protocols import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -82,7 +84,7 @@ class Patch:
             self.original = None
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # an import the hook sees may happen while it is held
 _stack: list[Responder] = []
 _on_last_stop: list[Callable[[], None]] = []
 _saved_env: dict[str, str | None] = {}  # as the first start found them
@@ -90,15 +92,47 @@ _set_env: dict[str, str | None] = {}  # as the first start left them
 _original_send: Any = URLLib3Session.__dict__["send"]
 _original_auth: Any = RequestSigner.__dict__["get_auth_instance"]
 _optional: list[Patch] = []
+# who answers a botocore request the active mock does not claim (moto's stubber, when moto is
+# active); registered by core/coexist.py, so this module imports none of the patch modules
+_fallbacks: list[Callable[[AWSPreparedRequest], AWSResponse | None]] = []
 
 
 def optional_patches() -> list[Patch]:
-    """The patches for aiobotocore and moto (core/aio.py, core/coexist.py), made once."""
+    """The patches for aiobotocore and moto (core/aio.py, core/coexist.py), made once.
+
+    Each also applies when its module is imported while a mock is active (core/import_hook.py).
+    """
     if not _optional:
         from importmock.core import aio, coexist
 
         _optional.extend((*aio.PATCHES, *coexist.PATCHES))
+        for module in {patch.module for patch in _optional}:
+            import_hook.when_imported(module, _apply_imported(module))
     return _optional
+
+
+def _apply_imported(module: str) -> Callable[[], None]:
+    """Applies the patches of `module` just imported, if a mock is still active."""
+
+    def apply() -> None:
+        with _lock:
+            if _stack:
+                for patch in _optional:
+                    if patch.module == module:
+                        patch.apply()
+
+    return apply
+
+
+def when_imported(module: str, action: Callable[[], None]) -> None:
+    """Runs `action` when `module` is imported while a mock is active (requests, say)."""
+    import_hook.when_imported(module, action)
+
+
+def fall_back_to(answer: Callable[[AWSPreparedRequest], AWSResponse | None]) -> None:
+    """Asks `answer` for the requests no mock claims (it returns None when it has no answer)."""
+    if answer not in _fallbacks:
+        _fallbacks.append(answer)
 
 
 def activate(responder: Responder) -> None:
@@ -117,6 +151,7 @@ def activate(responder: Responder) -> None:
             RequestSigner.get_auth_instance = _get_auth_instance  # type: ignore[method-assign, assignment]
         for patch in optional_patches():  # on every start: the library may be imported since
             patch.apply()
+        import_hook.install()  # and for libraries imported while the mock is active
         _stack.append(responder)
 
 
@@ -133,6 +168,7 @@ def deactivate(responder: Responder) -> None:
             URLLib3Session.send = _original_send  # type: ignore[method-assign]
         if RequestSigner.__dict__.get("get_auth_instance") is _get_auth_instance:
             RequestSigner.get_auth_instance = _original_auth  # type: ignore[method-assign]
+        import_hook.uninstall()
         for patch in optional_patches():
             patch.undo()
         _restore_env()
@@ -172,9 +208,31 @@ def _send(session: URLLib3Session, request: AWSPreparedRequest) -> AWSResponse:
     responder = active()
     if responder is None:  # someone patched over us; we pass through untouched
         return _original_send(session, request)  # type: ignore[no-any-return]
-    answer = responder.answer(http_request(request))
+    asked = http_request(request)
+    try:
+        answer = responder.answer(asked)
+    except (NotImplementedOperation, UnmockedRequest):
+        handed = _fallback(request, asked.body)
+        if handed is None:
+            raise
+        return handed
     headers = HeadersDict(answer.headers)  # case-insensitive, as urllib3's are
     return AWSResponse(request.url, answer.status, headers, _Body(answer.body))  # type: ignore[arg-type]
+
+
+def _fallback(request: AWSPreparedRequest, body: bytes) -> AWSResponse | None:
+    """Another mock's answer to a request importmock does not answer, if one is active.
+
+    A client of a session made before moto was imported has no moto handler, so its
+    CreateTable reaches this send: moto answers it as it would have at `before-send`.
+    The body was read to route it (a stream cannot be read twice), so it goes on as bytes.
+    """
+    for answer in _fallbacks:
+        request.body = body
+        handed = answer(request)
+        if handed is not None:
+            return handed
+    return None
 
 
 def _get_auth_instance(signer: RequestSigner, *args: Any, **kwargs: Any) -> Any:

@@ -39,13 +39,22 @@ _capture: Any = None
 
 def capture() -> None:
     """Starts answering `requests` (once, while a mock is active), if `requests` is imported."""
-    global _capture
-    with _lock:
-        if _capture is not None or intercept.active() is None or "requests" not in sys.modules:
-            return
-        import responses
-        from requests.adapters import HTTPAdapter
+    if not _initializing("responses"):  # requests imported by responses: that import's end captures
+        _capture_now()
 
+
+def _capture_now() -> None:
+    global _capture
+    if intercept.active() is None or "requests" not in sys.modules:
+        return
+    # imported before the lock is taken: importing responses may run this very function
+    # (core/import_hook.py), which then captures, and this call finds it done
+    import responses
+    from requests.adapters import HTTPAdapter
+
+    with _lock:
+        if _capture is not None or intercept.active() is None:
+            return
         prior = HTTPAdapter.__dict__["send"]
         mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         mock._real_send = prior  # what passes through goes to what was there before
@@ -57,6 +66,18 @@ def capture() -> None:
         mock.start()
         _capture = mock
         intercept.on_last_stop(_release)
+
+
+def _initializing(name: str) -> bool:
+    """Whether module `name` is being imported now (its code has not finished running)."""
+    spec = getattr(sys.modules.get(name), "__spec__", None)
+    return bool(getattr(spec, "_initializing", False))
+
+
+# `requests` imported while a mock is active is captured as soon as its import ends, or,
+# when `responses` imports it, as soon as that import ends: capturing needs responses whole
+intercept.when_imported("requests", capture)
+intercept.when_imported("responses", _capture_now)
 
 
 def capturing() -> bool:
