@@ -12,7 +12,10 @@ class Family:
     """The statuses a job family documents.
 
     `endings` maps every terminal status `mock.finish` accepts, other than `succeeded`, to
-    the failure code and message AWS shows for it when the test gives none.
+    the failure code and message AWS shows for it when the test gives none; `messages` maps a
+    failure code to the message AWS shows with that code, when the test gives a code but no
+    message; `plain` names the terminal statuses that show no failure at all (CloudTrail's
+    STOPPED), so `mock.finish` refuses a code or message with them.
     """
 
     key: str
@@ -20,6 +23,8 @@ class Family:
     running: str
     succeeded: str
     endings: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)
+    plain: frozenset[str] = frozenset()
 
     @property
     def terminal(self) -> tuple[str, ...]:
@@ -86,9 +91,11 @@ class Progress:
             )
         if self.is_over(now):
             raise ValueError(f"the job has already finished with status {self.status(now)}")
-        if status == self.family.succeeded and (code or message):
+        if (status == self.family.succeeded or status in self.family.plain) and (code or message):
             raise ValueError(f"failure_code and failure_message need a failed status, not {status}")
         default_code, default_message = self.family.endings.get(status, (None, None))
         self.outcome, self.ended = status, max(now, self.started)
         self.failure_code = code or default_code
+        if self.failure_code is not None:
+            default_message = self.family.messages.get(self.failure_code, default_message)
         self.failure_message = message or default_message

@@ -497,7 +497,7 @@ def test_get_import_family_duration_option(make_client):
     assert status == "COMPLETED"
 
 
-@pytest.mark.parametrize("status", ["STOPPED", "INITIALIZING", "IN_PROGRESS", "SUCCEEDED"])
+@pytest.mark.parametrize("status", ["INITIALIZING", "IN_PROGRESS", "SUCCEEDED", "CANCELLED"])
 def test_finish_with_status_outside_family_raises_value_error(waiting, status):
     mock, ct = waiting
     ident = start(ct)["ImportId"]

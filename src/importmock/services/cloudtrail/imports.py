@@ -22,14 +22,20 @@ from importmock.services.cloudtrail.errors import (
     OperationNotPermittedException,
 )
 
+STOPPED = "STOPPED"
 IMPORT = Family(
     key="cloudtrail:import",
     initial="INITIALIZING",
     running="IN_PROGRESS",
     succeeded="COMPLETED",
-    endings={"FAILED": ("InternalError", "An internal error occurred while copying the trail events.")},
+    # STOPPED is terminal too (the ImportStatus enum): `mock.finish` can end an import in it,
+    # as StopImport does; a stopped import shows no failure
+    endings={
+        "FAILED": ("InternalError", "An internal error occurred while copying the trail events."),
+        STOPPED: (None, None),
+    },
+    plain=frozenset({STOPPED}),
 )
-STOPPED = "STOPPED"
 PAGE_SIZE = 1000  # neither listing documents a default page size: the maximum
 _EVENT_DATA_STORE = re.compile(
     r"arn:(?P<partition>[\w-]+):cloudtrail:(?P<region>[\w-]+):(?P<account>\d{12}):eventdatastore/[A-Za-z0-9-]+"
@@ -131,7 +137,7 @@ class LakeImports(Backend):
     """The imports of trail events into the event data stores of one account and region.
 
     An import is IN_PROGRESS until its family's duration has passed on the mock's clock,
-    then COMPLETED; `mock.finish` can fail it, StopImport stops it, and StartImport with
+    then COMPLETED; `mock.finish` can fail or stop it, StopImport stops it, and StartImport with
     its ImportId retries a FAILED or STOPPED one. Differs from AWS: every well-formed
     event data store ARN of the caller's account and region names an event data store;
     nothing is read from S3, so the statistics are derived from the import id and a failed
