@@ -51,15 +51,19 @@ class JobIndex(Generic[J]):
     """Jobs by id and by ARN, and in key order (start time, then creation) for pages.
 
     `group` names a value some listings filter on (a table ARN, a dataset ARN): jobs are
-    also kept per value of it, so a filtered page does not walk the other jobs.
+    also kept per value of it, so a filtered page does not walk the other jobs. `order`
+    gives the key a job is listed by, if not its own (DynamoDB lists exports by id).
     """
 
-    def __init__(self, group: Callable[[J], str] | None = None) -> None:
+    def __init__(
+        self, group: Callable[[J], str] | None = None, order: Callable[[J], Key] | None = None
+    ) -> None:
         self._by_ref: dict[str, J] = {}
         self._keys: list[Key] = []
         self._by_key: dict[Key, J] = {}
         self._group = group
         self._groups: dict[str, list[Key]] = {}
+        self._order = order
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -75,17 +79,19 @@ class JobIndex(Generic[J]):
         for ref in (job.id, job.arn):
             if ref is not None:
                 self._by_ref[ref] = job
-        self._by_key[job.key] = job
+        key = self._key(job)
+        self._by_key[key] = job
         for keys in self._key_lists(job):
-            bisect.insort(keys, job.key)  # new jobs are newest: an append in practice
+            bisect.insort(keys, key)  # new jobs are newest: an append in practice
 
     def remove(self, job: J) -> None:
         for ref in (job.id, job.arn):
             if ref is not None:
                 self._by_ref.pop(ref, None)
-        del self._by_key[job.key]
+        key = self._key(job)
+        del self._by_key[key]
         for keys in self._key_lists(job):
-            del keys[bisect.bisect_left(keys, job.key)]
+            del keys[bisect.bisect_left(keys, key)]
 
     def newest_first(self, after: Key | None, group: str | None, floor: Key) -> Iterator[tuple[Key, J]]:
         """Jobs older than `after` (all if None) and not older than `floor`, newest first."""
@@ -97,6 +103,9 @@ class JobIndex(Generic[J]):
             if key < floor:
                 return
             yield key, self._by_key[key]
+
+    def _key(self, job: J) -> Key:
+        return job.key if self._order is None else self._order(job)
 
     def _key_lists(self, job: J) -> list[list[Key]]:
         if self._group is None:

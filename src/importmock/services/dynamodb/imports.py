@@ -20,6 +20,7 @@ from importmock.services.dynamodb.errors import (
 )
 from importmock.services.dynamodb.tables import TableJobs, invented_item_count, table_id
 
+ITEM_VALIDATION = "ItemValidationError"
 IMPORT = Family(
     key="dynamodb:import",
     initial="IN_PROGRESS",
@@ -28,6 +29,10 @@ IMPORT = Family(
     endings={
         "FAILED": ("InternalServerError", "An internal error occurred during the import."),
         "CANCELLED": (None, None),
+    },
+    messages={
+        ITEM_VALIDATION: "Some of the items failed validation checks and were not imported. "
+        "Please check CloudWatch error logs for more details."
     },
 )
 
@@ -48,25 +53,45 @@ class TableImport:
 
     def describe(self, now: datetime, *, created: bool = False) -> Output:
         status = IMPORT.initial if created else self.progress.status(now)
-        completed, ended = status == IMPORT.succeeded, not created and self.progress.is_over(now)
-        items = invented_item_count(self.id) if completed else 0
+        ended = not created and self.progress.is_over(now)
+        items, errors = self.counts(now) if ended else (0, 0)
         return {
             **self.summarize(status, ended_at=self.progress.end_time(now) if ended else None),
             "TableId": table_id(self.table_arn),
             "ClientToken": self.client_token,
-            "ErrorCount": 0,
+            "ErrorCount": errors,
             "InputFormatOptions": self.request.get("InputFormatOptions"),
             "InputCompressionType": self.request.get("InputCompressionType", "NONE"),
             "TableCreationParameters": {
                 "TableName": self.table_name,
                 **self.request["TableCreationParameters"],
             },
-            "ProcessedSizeBytes": items * 128 if ended else None,
-            "ProcessedItemCount": items,
+            "ProcessedSizeBytes": (items + errors) * 128 if ended else None,
+            "ProcessedItemCount": items + errors,
             "ImportedItemCount": items,
             "FailureCode": self.progress.failure_code if ended else None,
             "FailureMessage": self.progress.failure_message if ended else None,
         }
+
+    def holds_table(self, now: datetime) -> bool:
+        """Whether the import's table exists: while it runs, and after it completed or failed
+        on items (AWS keeps the table, with the items that passed, after ItemValidationError)."""
+        status = self.progress.status(now)
+        failed_on_items = status == "FAILED" and self.progress.failure_code == ITEM_VALIDATION
+        return status in (IMPORT.running, IMPORT.succeeded) or failed_on_items
+
+    def counts(self, now: datetime) -> tuple[int, int]:
+        """Items imported and items refused, of an import that has ended (derived from its id).
+
+        The counters appear only at the end, as AWS's do; an import that failed on items
+        imported some and refused at least one, any other failure read nothing.
+        """
+        status, code = self.progress.status(now), self.progress.failure_code
+        if status == IMPORT.succeeded:
+            return invented_item_count(self.id), 0
+        if status == "FAILED" and code == ITEM_VALIDATION:
+            return invented_item_count(self.id) - 1, 1 + int(self.id[-8:], 16) % 7
+        return 0, 0
 
     def summarize(self, status: str, ended_at: datetime | None) -> Output:
         return {
@@ -86,8 +111,10 @@ class TableImports(TableJobs[TableImport]):
 
     A job is IN_PROGRESS until its family's duration has passed on the mock's clock, then
     COMPLETED. Differs from AWS: nothing is read from S3 and no table is created; the item
-    counts of a completed import are derived from its id; a table counts as existing while
-    an import into it has not failed or been cancelled.
+    counts of an ended import are derived from its id; a table counts as existing while an
+    import into it runs, and after it completed or failed with ItemValidationError (AWS
+    keeps that table); a running import holds the name at once, where AWS admits a second
+    import of the name for the first ~30 s and fails the loser with TableAlreadyExists.
     """
 
     families = (IMPORT,)
@@ -119,8 +146,9 @@ class TableImports(TableJobs[TableImport]):
                 "Import conflict: Duplicate request detected with conflicting parameters"
             )
         # AWS answers a repeated request with the import it started, unless that import
-        # has created the table by now: then the table is in use like any other
-        if earlier is not None and earlier.progress.status(now) != IMPORT.succeeded:
+        # has ended and left its table (completed, or failed on items): then the table is
+        # in use like any other
+        if earlier is not None and not (earlier.progress.is_over(now) and earlier.holds_table(now)):
             return {"ImportTableDescription": earlier.describe(now)}
         self._check_table_free(name, now)
         job = self._start(params, now)
@@ -141,7 +169,7 @@ class TableImports(TableJobs[TableImport]):
 
     def _check_table_free(self, name: str, now: datetime) -> None:
         holder = self._tables.get(name)
-        if holder is not None and holder.progress.status(now) in (IMPORT.running, IMPORT.succeeded):
+        if holder is not None and holder.holds_table(now):
             raise ResourceInUseException(f"Table already exists: {name}")
 
     def _start(self, params: Params, now: datetime) -> TableImport:

@@ -12,7 +12,7 @@ from importmock.core.backend import Backend, BackendContext, Job, JobIndex
 from importmock.core.clock import epoch_micros
 from importmock.core.errors import ServiceError
 from importmock.core.idempotency import ClientTokens
-from importmock.core.pagination import Page, TokenForm
+from importmock.core.pagination import Key, Page, TokenForm
 from importmock.core.types import Params
 from importmock.services.dynamodb.errors import AccessDeniedException, ValidationException
 
@@ -48,8 +48,12 @@ class TableJobs(Backend, Generic[J]):
 
     def __init__(self, context: BackendContext) -> None:
         super().__init__(context)
-        self._jobs: JobIndex[J] = JobIndex(group=lambda job: job.table_arn)
+        self._jobs: JobIndex[J] = JobIndex(group=lambda job: job.table_arn, order=self.listing_key)
         self._tokens: ClientTokens[J] = ClientTokens(CLIENT_TOKEN_WINDOW)
+
+    def listing_key(self, job: J) -> Key:
+        """Where `job` stands in listings, which run from the highest key down: its own key."""
+        return job.key
 
     def find_job(self, ref: str) -> J | None:
         return self._jobs.get(ref)
@@ -62,29 +66,32 @@ class TableJobs(Backend, Generic[J]):
                 return ident
 
     def page(self, params: Params, limit: int) -> Page[J]:
-        """A page of the listing: newest first, of one table if TableArn is given."""
-        table = params.get("TableArn")
+        """A page of the listing, highest listing key first, of one table if TableArn is given."""
+        table, since = params.get("TableArn"), self.clock.now() - RETENTION
         return self.paginate(
             self._jobs,
             token=params.get("NextToken"),
             limit=limit,
             scope={"TableArn": table},
             group=table,
-            since=self.clock.now() - RETENTION,
+            # AWS keeps a job's times to the millisecond (its id holds no finer time)
+            since=since.replace(microsecond=since.microsecond // 1000 * 1000),
         )
 
     def job_of_arn(self, arn: str) -> J:
         """The job of `arn`, or what AWS answers for an ARN that cannot be this caller's.
 
-        Not an ARN of this kind: ValidationException; another account, partition or
-        service: AccessDeniedException; another region or no such job: `not_found`.
+        AWS authorizes the caller for the ARN before it reads the ARN's resource part: an
+        ARN of another account, partition or service is AccessDeniedException whatever its
+        resource; then anything but an ARN of this kind is ValidationException; another
+        region or no such job: `not_found`.
         """
-        title, parts = self.kind.title(), arn.split(":", 5)
-        if len(parts) != 6 or parts[0] != "arn" or not _JOB[self.kind].fullmatch(parts[5]):
-            raise ValidationException(f"Invalid {title} ARN")
-        c = self.context
-        if (parts[1], parts[2], parts[4]) != (c.partition, "dynamodb", c.account_id):
+        title, parts, c = self.kind.title(), arn.split(":", 5), self.context
+        is_arn = len(parts) == 6 and parts[0] == "arn"  # "qwerty:aws:..." is not authorized as one
+        if is_arn and (parts[1], parts[2], parts[4]) != (c.partition, "dynamodb", c.account_id):
             raise AccessDeniedException("Access is denied")
+        if not is_arn or not _JOB[self.kind].fullmatch(parts[5]):
+            raise ValidationException(f"Invalid {title} ARN")
         if parts[3] != c.region:
             raise self.not_found(f"{title} not found: Invalid {self.kind} arn")
         if (job := self._jobs.get(arn)) is None:
