@@ -381,3 +381,20 @@ def test_restore_export_with_malformed_id_raises_value_error(mock, ddb):
 
     with pytest.raises(ValueError, match="not an export id"):
         mock.restore(snapshot)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [{"status": "FAILED", "failure_code": "S3NoSuchBucket"}, {"status": "CANCELLED"}],
+    ids=["no-such-bucket", "cancelled"],
+)
+def test_describe_import_that_read_nothing_has_no_processed_size(make_client, ending):
+    # ScyllaDB: ProcessedSizeBytes is absent until the import has read something, never a zero
+    with mock_imports(duration=None) as mock:
+        ddb = make_client("dynamodb")
+        arn = start_import(ddb)["ImportArn"]
+        mock.finish(arn, **ending)
+        job = ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
+
+    assert "EndTime" in job
+    assert "ProcessedSizeBytes" not in job

@@ -20,14 +20,14 @@ from importmock.services.dynamodb.errors import (
 )
 from importmock.services.dynamodb.tables import TableJobs, invented_item_count, table_id
 
-ITEM_VALIDATION = "ItemValidationError"
+FAILED, ITEM_VALIDATION = "FAILED", "ItemValidationError"
 IMPORT = Family(
     key="dynamodb:import",
     initial="IN_PROGRESS",
     running="IN_PROGRESS",
     succeeded="COMPLETED",
     endings={
-        "FAILED": ("InternalServerError", "An internal error occurred during the import."),
+        FAILED: ("InternalServerError", "An internal error occurred during the import."),
         "CANCELLED": (None, None),
     },
     messages={
@@ -66,7 +66,8 @@ class TableImport:
                 "TableName": self.table_name,
                 **self.request["TableCreationParameters"],
             },
-            "ProcessedSizeBytes": (items + errors) * 128 if ended else None,
+            # absent until the import has read something, never a zero (measured by ScyllaDB)
+            "ProcessedSizeBytes": (items + errors) * 128 or None,
             "ProcessedItemCount": items + errors,
             "ImportedItemCount": items,
             "FailureCode": self.progress.failure_code if ended else None,
@@ -77,7 +78,7 @@ class TableImport:
         """Whether the import's table exists: while it runs, and after it completed or failed
         on items (AWS keeps the table, with the items that passed, after ItemValidationError)."""
         status = self.progress.status(now)
-        failed_on_items = status == "FAILED" and self.progress.failure_code == ITEM_VALIDATION
+        failed_on_items = status == FAILED and self.progress.failure_code == ITEM_VALIDATION
         return status in (IMPORT.running, IMPORT.succeeded) or failed_on_items
 
     def counts(self, now: datetime) -> tuple[int, int]:
@@ -89,7 +90,7 @@ class TableImport:
         status, code = self.progress.status(now), self.progress.failure_code
         if status == IMPORT.succeeded:
             return invented_item_count(self.id), 0
-        if status == "FAILED" and code == ITEM_VALIDATION:
+        if status == FAILED and code == ITEM_VALIDATION:
             return invented_item_count(self.id) - 1, 1 + int(self.id[-8:], 16) % 7
         return 0, 0
 
