@@ -10,7 +10,9 @@ from __future__ import annotations
 import gc
 import sys
 import types
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from importmock import ImportMock
 
 _SHARED = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType)
 
@@ -32,3 +34,16 @@ def held_bytes(roots: Iterable[object], skip: Iterable[object] = ()) -> int:
         total += sys.getsizeof(obj)
         pending.extend(ref for ref in gc.get_referents(obj) if id(ref) not in seen)
     return total
+
+
+def held_per_job(mock: ImportMock, create: Callable[[], int]) -> float:
+    """Bytes `mock` holds per job that `create` makes (it returns how many it made).
+
+    `mock.calls` is cleared first: the record of every request belongs to the test, not to
+    the jobs.
+    """
+    before = held_bytes([mock])
+    created = create()
+    mock.calls.clear()
+    gc.collect()
+    return (held_bytes([mock]) - before) / created
