@@ -684,3 +684,200 @@ def test_snapshot_file_that_is_not_json_is_a_value_error(tmp_path):
         mock_imports(state=str(path))
     with pytest.raises(FileNotFoundError):
         mock_imports(state=tmp_path / "missing.json")
+
+
+# -- job requests: each record's request is read as its operation's input --------------
+
+
+@pytest.fixture
+def every_family(make_client):
+    """A snapshot holding one job of each kind of record: every family's, and an incremental export."""
+    with mock_imports(duration=None) as mock:
+        mock.clock.set(T0)
+        world = {}
+        next(build_qconnect(mock, {"qconnect": make_client("qconnect")}, world))
+        ddb = make_client("dynamodb")
+        import_table(ddb, "Music")
+        window = {"ExportFromTime": T0 - timedelta(hours=2), "ExportToTime": T0 - timedelta(hours=1)}
+        export_table(ddb, "inc", ExportType="INCREMENTAL_EXPORT", IncrementalExportSpecification=window)
+        make_client("cloudtrail").start_import(Destinations=[STORE], ImportSource=SOURCE)
+        forecast_job(make_client("forecast"), "daily")
+        return mock.snapshot()
+
+
+def record_of(snapshot, name):
+    """The first job record of class `name` in a backend's job index."""
+    jobs = (job for backend in snapshot["backends"] for job in backend["state"].get("_jobs", []))
+    return next(job for job in jobs if job.get("$class", "").endswith(f":{name}"))
+
+
+def _request(s, name):
+    record = record_of(s, name)
+    return record["source"] if name == "LakeImport" else record["request"]
+
+
+def _token_only_job(s):
+    """A job held only under a client token (not in the index), whose request is wrong."""
+    job = copy.deepcopy(record_of(s, "TableImport"))
+    job.pop("$id")
+    job["id"] += "0"
+    job["request"]["InputFormat"] = ["CSV"]
+    state_of(s, "TableImports")["_tokens"]["token-Music"]["job"] = job
+
+
+# record class, change, the field the message names
+WRONG_REQUESTS = {
+    "import-source-string": (
+        "TableImport",
+        lambda s: _request(s, "TableImport").update(S3BucketSource="s3://import-bucket/data/"),
+        "s3BucketSource",
+    ),
+    "import-key-schema-string": (
+        "TableImport",
+        lambda s: _request(s, "TableImport")["TableCreationParameters"].update(KeySchema="pk"),
+        "tableCreationParameters.keySchema",
+    ),
+    "import-format-not-in-enum": (
+        "TableImport",
+        lambda s: _request(s, "TableImport").update(InputFormat="XML"),
+        "inputFormat",
+    ),
+    "import-held-by-token-only": ("TableImport", _token_only_job, "inputFormat"),
+    "export-bucket-number": (
+        "TableExport",
+        lambda s: _request(s, "TableExport").update(S3Bucket=42),
+        "s3Bucket",
+    ),
+    "export-window-plain-string": (
+        "TableExport",
+        lambda s: _request(s, "TableExport")["IncrementalExportSpecification"].update(
+            ExportFromTime="2024-05-06T05:08:09Z"
+        ),
+        "IncrementalExportSpecification.ExportFromTime",
+    ),
+    "lake-source-s3-string": (
+        "LakeImport",
+        lambda s: _request(s, "LakeImport").update(S3="s3://trail-bucket/logs"),
+        "importSource.s3",
+    ),
+    "dataset-source-number": (
+        "DatasetImportJob",
+        lambda s: _request(s, "DatasetImportJob").update(DataSource=7),
+        "dataSource",
+    ),
+    "qconnect-upload-id-number": (
+        "ImportJob",
+        lambda s: _request(s, "ImportJob").update(uploadId=7),
+        "uploadId",
+    ),
+    "qconnect-metadata-list": (
+        "ImportJob",
+        lambda s: _request(s, "ImportJob").update(metadata=["team"]),
+        "metadata",
+    ),
+}
+
+
+@pytest.mark.parametrize(("record", "change", "field"), WRONG_REQUESTS.values(), ids=WRONG_REQUESTS.keys())
+def test_restore_job_request_of_wrong_type_refused_and_state_kept(
+    every_family, mock, make_client, record, change, field
+):
+    bad = copy.deepcopy(every_family)
+    change(bad)
+    names = rf"{record} \S+: its request is no \w+ input: .*{re.escape(field)}"
+    with pytest.raises(ValueError, match=names):
+        mock_imports(state=bad)
+    ddb = make_client("dynamodb")
+    kept = import_table(ddb, "Before")["ImportArn"]
+    before = mock.snapshot()
+
+    with pytest.raises(ValueError, match=names):
+        mock.restore(bad)
+
+    assert mock.snapshot() == before
+    assert [s["ImportArn"] for s in ddb.list_imports()["ImportSummaryList"]] == [kept]
+
+
+def test_restore_job_requests_of_every_record_kind_are_checked(make_client, every_family):
+    """Every kind of job record a world of all families holds has a case above."""
+    with mock_imports(**OPTIONS) as mock:
+        build(mock, make_clients(make_client))
+        snapshot = mock.snapshot()
+    held = {
+        job["$class"].rpartition(":")[2]
+        for backend in snapshot["backends"]
+        for job in backend["state"].get("_jobs", [])
+        if "$class" in job
+    }
+
+    assert held == {record for record, _, _ in WRONG_REQUESTS.values()}
+    assert mock_imports(state=every_family).snapshot() == every_family  # the sound ones read
+
+
+# -- snapshot files and nesting -------------------------------------------------------
+
+
+def test_state_option_missing_file_is_a_value_error(tmp_path):
+    with pytest.raises(ValueError, match="missing.json cannot be read") as excinfo:
+        mock_imports(state=tmp_path / "missing.json")
+    assert isinstance(excinfo.value, FileNotFoundError)
+
+
+def test_state_option_directory_is_a_value_error(tmp_path):
+    with pytest.raises(ValueError, match="cannot be read") as excinfo:
+        mock_imports(state=tmp_path)
+    assert isinstance(excinfo.value, IsADirectoryError)
+
+
+def test_state_option_file_size_is_capped_at_256_mib(monkeypatch, tmp_path):
+    from importmock.core import snapshots
+
+    assert snapshots.MAX_FILE == 256 * 1024 * 1024  # as docs/snapshots.md says
+    path = tmp_path / "state.json"
+    text = '{"importmock_snapshot": 1, "clock": "2024-05-06T07:08:09Z"}'
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(snapshots, "MAX_FILE", len(text))
+    assert mock_imports(state=path).clock.now() == datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
+
+    monkeypatch.setattr(snapshots, "MAX_FILE", len(text) - 1)
+    with pytest.raises(ValueError, match=r"is over 0 MiB"):
+        mock_imports(state=path)
+
+
+def test_state_option_endless_device_is_read_no_further_than_the_cap(monkeypatch):
+    from importmock.core import snapshots
+
+    monkeypatch.setattr(snapshots, "MAX_FILE", 1 << 20)
+    with pytest.raises(ValueError, match="/dev/zero is over 1 MiB"):
+        mock_imports(state="/dev/zero")
+
+
+def test_state_option_file_not_utf8_is_a_value_error(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_bytes(b'{"importmock_snapshot": 1, "clock": "\xff"}')
+    with pytest.raises(ValueError, match="is not UTF-8"):
+        mock_imports(state=path)
+
+
+@pytest.mark.parametrize("how", ["file", "dict", "inside-a-record"])
+def test_restore_deeply_nested_snapshot_is_a_value_error(mock, tmp_path, small, how):
+    before = mock.snapshot()
+    if how == "file":
+        given = tmp_path / "deep.json"
+        given.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    elif how == "dict":
+        given = {"importmock_snapshot": 1, "clock": small["clock"]}
+        for _ in range(100_000):
+            given = {"x": given}
+    else:  # deep enough for the codec's recursion, not for JSON's
+        given = copy.deepcopy(small)
+        deep = {"$tuple": []}
+        for _ in range(400):
+            deep = {"$tuple": [deep]}
+        _job(given)["request"]["InputFormatOptions"] = deep
+    message = {"file": "is not JSON", "dict": "is JSON data", "inside-a-record": "nested too deeply"}
+
+    with pytest.raises(ValueError, match=message[how]):
+        mock.restore(given)
+
+    assert mock.snapshot() == before

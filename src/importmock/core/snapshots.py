@@ -5,7 +5,8 @@ page-token secret, the id generator's state, the sequence counter, issued upload
 stored objects, and pending faults: enough for a restored mock to answer as the one it was
 taken from, accept that mock's NextTokens and generate the same ids next. It is JSON a person
 can read and edit (core/codec.py writes the values). The calls a mock answered are not part
-of it. Anything malformed is a ValueError naming where, never a failure inside a backend.
+of it. Anything malformed is a ValueError naming where, never a failure inside a backend:
+the request each job keeps is read as AWS reads the request that made it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import base64
 import binascii
 import dataclasses
 import json
+import operator
 import os
 import random
 import secrets
@@ -22,10 +24,14 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from importmock.core.backend import Backend
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from importmock.core.backend import Backend, JobIndex
 from importmock.core.clock import Clock
 from importmock.core.codec import Decoder, Encoder, conforms, decode_datetime, name_of
+from importmock.core.errors import ServiceError
 from importmock.core.faults import Fault, Faults
+from importmock.core.idempotency import ClientTokens
 from importmock.core.regions import is_region
 from importmock.core.service import Service
 from importmock.core.uploads import Upload, Uploads
@@ -37,6 +43,25 @@ _BACKEND_KEYS = {"backend", "account_id", "region", "state"}
 _FAULT_KEYS = {"service": str, "operation": str, "code": str, "message": str, "status": int, "times": int}
 _BASE = frozenset({"context", "clock"})  # what Backend.__init__ sets: rebuilt, not restored
 _MT = struct.Struct(">625I")  # random.Random's Mersenne Twister: 624 words and a position
+MAX_FILE = 256 * 1024 * 1024  # the largest snapshot file read (a path to /dev/zero ends here)
+
+
+class SnapshotFileNotFound(FileNotFoundError, ValueError):
+    """A snapshot path that names no file: a ValueError, as every snapshot that does not read."""
+
+
+class SnapshotIsADirectory(IsADirectoryError, ValueError):
+    """A snapshot path that names a directory."""
+
+
+class SnapshotFileUnreadable(OSError, ValueError):
+    """A snapshot file that cannot be opened or read (permissions, I/O)."""
+
+
+_FILE_ERRORS: dict[type[OSError], type[OSError]] = {
+    FileNotFoundError: SnapshotFileNotFound,
+    IsADirectoryError: SnapshotIsADirectory,
+}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -50,24 +75,46 @@ class Header:
 
 
 def load(source: Source) -> dict[str, Any]:
-    """A snapshot document read from a JSON file, or a deep copy of a dict (later edits stay out)."""
+    """A snapshot document read from a JSON file, or a deep copy of a dict (later edits stay out).
+
+    Raises:
+        ValueError: not JSON, nested too deeply, a file over MAX_FILE bytes, or a path that
+            cannot be read (then also the OSError it is: FileNotFoundError, IsADirectoryError).
+    """
     if isinstance(source, (str, os.PathLike)):
-        with open(source, encoding="utf-8") as file:
-            text = file.read()
+        try:
+            text = _read(source).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"snapshot {os.fsdecode(source)} is not UTF-8 text: {error}") from None
     elif isinstance(source, Mapping):
         try:
             text = json.dumps(source)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, RecursionError) as error:
             raise ValueError(f"a snapshot is JSON data: {error}") from None
     else:
         raise ValueError(f"a snapshot is a dict or a path to a JSON file, not {type(source).__name__}")
     try:
         document = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: arrays 100,000 deep
         raise ValueError(f"snapshot {source} is not JSON: {error}") from None
     if not isinstance(document, dict):
         raise ValueError(f"a snapshot is a JSON object, not {type(document).__name__}")
     return document
+
+
+def _read(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the file at `path`, at most MAX_FILE of them (a device never ends)."""
+    try:
+        with open(path, "rb") as file:
+            over = os.fstat(file.fileno()).st_size > MAX_FILE  # a regular file: refused unread
+            data = b"" if over else file.read(MAX_FILE + 1)
+    except OSError as error:
+        kind = _FILE_ERRORS.get(type(error), SnapshotFileUnreadable)
+        message = f"snapshot {os.fsdecode(path)} cannot be read: {error.strerror}"
+        raise kind(error.errno, message) from None
+    if over or len(data) > MAX_FILE:
+        raise ValueError(f"snapshot {os.fsdecode(path)} is over {MAX_FILE >> 20} MiB, the most read")
+    return data
 
 
 def encode(head: Header, faults: Faults, uploads: Uploads, backends: Iterable[Backend]) -> dict[str, Any]:
@@ -129,14 +176,18 @@ def restore(
     services = tuple(services)
     decoder = Decoder({f.key: f for s in services for b in s.backends for f in b.families})
     _restore_faults(document.get("faults", []), {(s.name, op) for s in services for op in s.handlers}, faults)
-    held = _restore_uploads(document.get("uploads", {}), decoder, uploads)
     registry = {name_of(b): b for s in services for b in s.backends}
     entries = document.get("backends", [])
     if not isinstance(entries, list):
         raise ValueError("backends must be a list")
     made: set[tuple[str, str, str]] = set()
-    for number, entry in enumerate(entries):
-        _restore_backend(entry, f"backends[{number}]", registry, make, decoder, made)
+    try:
+        held = _restore_uploads(document.get("uploads", {}), decoder, uploads)
+        for number, entry in enumerate(entries):
+            backend = _restore_backend(entry, f"backends[{number}]", registry, make, decoder, made)
+            _check_requests(backend, f"backends[{number}].state", {s.name: s for s in services})
+    except RecursionError:  # a value a thousand levels deep: no record nests so
+        raise ValueError("snapshot values are nested too deeply") from None
     return decoder.top_sequence, held
 
 
@@ -147,7 +198,7 @@ def _restore_backend(
     make: Callable[[type[Backend], str, str], Backend],
     decoder: Decoder,
     made: set[tuple[str, str, str]],
-) -> None:
+) -> Backend:
     if not isinstance(entry, Mapping) or set(entry) != _BACKEND_KEYS:
         raise ValueError(f"{path}: a backend is an object with keys {sorted(_BACKEND_KEYS)}")
     name, account, region, state = (entry[key] for key in ("backend", "account_id", "region", "state"))
@@ -169,6 +220,91 @@ def _restore_backend(
         if name not in attributes or name in _BASE:
             raise ValueError(f"{path}.state: {cls.__name__} has no state {name!r}")
         decoder.attribute(backend, name, data, f"{path}.state.{name}")
+    return backend
+
+
+def _table_import(job: Any) -> Any:
+    """ImportTable's input: the job keeps its table name and client token apart."""
+    creation = job.request.get("TableCreationParameters")
+    if isinstance(creation, dict):
+        creation = {**creation, "TableName": job.table_name}
+    return {**job.request, "TableCreationParameters": creation, "ClientToken": job.client_token}
+
+
+def _lake_import(job: Any) -> Any:
+    return {"ImportSource": job.source, "Destinations": [job.destination]}
+
+
+_request = operator.attrgetter("request")
+# Every job keeps (part of) the request that made it, and its answers show it: a member of
+# the wrong type there would break every later read, so a restore reads it as the service
+# reads that request. Record class -> service, operation, the record's input.
+_REQUESTS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
+    "importmock.services.dynamodb.imports:TableImport": ("dynamodb", "ImportTable", _table_import),
+    "importmock.services.dynamodb.exports:TableExport": ("dynamodb", "ExportTableToPointInTime", _request),
+    "importmock.services.cloudtrail.imports:LakeImport": ("cloudtrail", "StartImport", _lake_import),
+    "importmock.services.forecast.dataset_import_jobs:DatasetImportJob": (
+        "forecast", "CreateDatasetImportJob", _request
+    ),
+    "importmock.services.qconnect.import_jobs:ImportJob": ("qconnect", "StartImportJob", _request),
+}  # fmt: skip
+
+
+def _check_requests(backend: Backend, path: str, services: Mapping[str, Service]) -> None:
+    """Raises ValueError for a job `backend` holds whose request its operation would refuse."""
+    seen: set[int] = set()
+    for name, value in vars(backend).items():
+        for job in _records(value) if name not in _BASE else ():
+            service_name, operation_name, request = _REQUESTS.get(name_of(type(job)), ("", "", None))
+            if request is None or id(job) in seen:
+                continue
+            seen.add(id(job))
+            service = services[service_name]
+            operation = service.model.operation_model(operation_name)
+            try:
+                service.read(operation, _wire(operation.input_shape, request(job), ""))
+            except (ServiceError, ValueError) as refused:
+                message = refused.message if isinstance(refused, ServiceError) else str(refused)
+                raise ValueError(
+                    f"{path}.{name}: {type(job).__name__} {job.id}: its request is no "
+                    f"{operation_name} input: {message}"
+                ) from None
+
+
+def _records(value: object) -> list[Any]:
+    """The records `value` holds: a job index's, client tokens' jobs, those in dicts and lists."""
+    if isinstance(value, JobIndex):
+        return list(value)
+    if isinstance(value, ClientTokens):
+        return [job for _, job, _ in value.items()]
+    if isinstance(value, dict | list | tuple):
+        items = value.values() if isinstance(value, dict) else value
+        return [record for item in items for record in _records(item)]
+    return [value] if dataclasses.is_dataclass(value) else []
+
+
+def _wire(shape: Shape | None, value: object, path: str) -> Any:
+    """A request as a job keeps it (times as datetimes) as a client sends it: JSON."""
+    if isinstance(value, dict) and isinstance(shape, StructureShape):
+        fields = shape.members
+        return {
+            fields[key].serialization.get("name", key): _wire(fields[key], item, f"{path}.{key}")
+            for key, item in value.items()
+            if key in fields
+        }
+    if isinstance(value, list) and isinstance(shape, ListShape):
+        return [_wire(shape.member, item, f"{path}[{n}]") for n, item in enumerate(value)]
+    if isinstance(value, dict) and isinstance(shape, MapShape):
+        return {key: _wire(shape.value, item, f"{path}.{key}") for key, item in value.items()}
+    kind = shape.type_name if shape is not None else None
+    if value is None or kind not in ("timestamp", "blob"):
+        return value  # any other value of the wrong type: the service's reader names it
+    if kind == "timestamp" and isinstance(value, datetime):
+        return value.isoformat()
+    if kind == "blob" and isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    written = "a $datetime" if kind == "timestamp" else "$bytes or $utf8"
+    raise ValueError(f"{path.lstrip('.')}: a {kind} is written as {written}, not {value!r}")
 
 
 def _encode_backend(backend: Backend, encoder: Encoder) -> dict[str, Any]:
