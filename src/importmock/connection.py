@@ -16,10 +16,10 @@ import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
-from urllib.parse import urlsplit
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
+from importmock.control import cross_site
 from importmock.core.protocols import HttpRequest, HttpResponse
 from importmock.framing import MAX_BODY, Head, Refused, answer_bytes, read_body, read_chunks, read_head
 
@@ -116,9 +116,9 @@ class Handler(WSGIRequestHandler):
             self._write(self._server.refuse(refusal.status, str(refusal)), close=True)
             self._drain()
             return
-        url = f"http://{head.headers.get('host', 'localhost')}{head.target}"
-        request = HttpRequest(head.method, url, head.headers, b"")
-        response = self._server.answer(request, urlsplit(head.target).path, body)
+        request = HttpRequest(head.method, head.url, head.headers, b"")
+        refused = cross_site(head.method, head.path, head.headers, body)  # a web page's control call
+        response = refused or self._server.answer(request, head.path, body)
         # a body left unread (over MAX_BODY) would be taken for the next request's head
         self._write(response, close=body is None or not head.keeps_alive())
         if body is None:

@@ -1,7 +1,9 @@
 """The server's control calls under /_importmock/: health, reset, state, clock, finish, faults, calls.
 
 Each is a thin JSON face of an ImportMock method, so a test in another language drives the
-mock as a Python test does. Bad input is a 400 naming the field, never a 500.
+mock as a Python test does. Bad input is a 400 naming the field, never a 500. A web page
+open in a browser on the same machine can send requests to the server too: `cross_site`
+refuses the control calls such a page could make (see docs/control.md).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,6 +20,7 @@ from importmock.core.protocols import HttpResponse, json_bytes
 
 PREFIX = "/_importmock/"
 Body = dict[str, Any]
+CHANGING = frozenset({"POST", "PUT", "DELETE", "PATCH"})  # methods of calls that change the mock
 
 
 class ControlError(Exception):
@@ -46,6 +49,42 @@ def control(mock: ImportMock, method: str, path: str, body: bytes) -> HttpRespon
         return _json(400, {"error": str(refused)})
 
 
+def cross_site(method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> HttpResponse | None:
+    """The refusal of a control call a web page of another site could have sent; None if it is not one.
+
+    A browser lets any page send a "simple" request to another origin, a POST of
+    ``text/plain`` or form data, without asking that origin first: enough to reset the mock
+    or queue faults. Browsers name the page's origin in ``Origin``, and ask first (a CORS
+    preflight, which the server never grants) before sending ``application/json``.
+
+    Returns:
+        403 for a control call whose ``Origin`` is not the server's own (``http://`` and its
+        Host header); 415 for a POST, PUT or DELETE whose body is not declared JSON (an empty
+        body with no Content-Type is fine: ``curl -X POST .../reset``).
+    """
+    if not (path.startswith(PREFIX) or path == PREFIX.rstrip("/")):
+        return None
+    origin, own = headers.get("origin"), f"http://{headers.get('host', '')}"
+    if origin is not None and _origin(origin) != _origin(own):
+        message = f"control calls are refused from pages of another origin: Origin {origin}, not {own}"
+        return _json(403, {"error": message})
+    given = headers.get("content-type")
+    declared = (given or "").partition(";")[0].strip().lower()
+    if method in CHANGING and declared != "application/json" and (body != b"" or given is not None):
+        message = (
+            f"a {method} control call takes a JSON body sent as Content-Type: application/json, "
+            f"not {given!r}; one without a body needs no Content-Type"
+        )
+        return _json(415, {"error": message})
+    return None
+
+
+def _origin(url: str) -> str:
+    """An origin as compared: in lower case, without the default port."""
+    text = url.strip().lower()
+    return text.removesuffix(":80") if text.startswith("http://") else text
+
+
 def _json(status: int, document: Any, headers: dict[str, str] | None = None) -> HttpResponse:
     return HttpResponse(status, {"content-type": "application/json", **(headers or {})}, json_bytes(document))
 
@@ -57,6 +96,8 @@ def _document(body: bytes) -> Body:
         document = json.loads(body, parse_constant=_not_json)
     except ValueError:
         raise ControlError(400, "the body is not JSON") from None
+    except RecursionError:  # arrays nested 100,000 deep: no control body nests so
+        raise ControlError(400, "the body is nested too deeply") from None
     if not isinstance(document, dict):
         raise ControlError(400, "the body must be a JSON object")
     return document

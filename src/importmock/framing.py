@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from email.utils import formatdate
 from typing import Any
+from urllib.parse import urlsplit
 
 from importmock.core.protocols import HttpResponse
 
@@ -37,17 +38,21 @@ class Refused(Exception):
 class Head:
     """A request line and its headers (by lowercase name; repeated ones joined by commas).
 
+    `url` is the request's URL as its Host header and target make it, `path` the target's path.
+
     Raises:
-        Refused: a Content-Length that is not one number, a transfer coding other than chunked.
+        Refused: a target or Host that is no URL, a Content-Length that is not one number
+            (or too long to be a size), a transfer coding other than chunked.
     """
 
-    __slots__ = ("method", "target", "version", "headers", "chunked", "length")
+    __slots__ = ("method", "target", "version", "headers", "chunked", "length", "url", "path")
 
     def __init__(self, method: str, target: str, version: str, headers: dict[str, str]) -> None:
         self.method, self.target, self.version, self.headers = method, target, version, headers
         self.chunked = _chunked(headers.get("transfer-encoding"))
         length = _length(headers.get("content-length"))
         self.length = None if self.chunked else length  # a chunked body's length is the chunks'
+        self.url, self.path = _url(headers.get("host", "localhost"), target)
 
     def keeps_alive(self) -> bool:
         """Whether the connection stays open after the answer (RFC 9112, section 9.3)."""
@@ -76,9 +81,29 @@ def _length(content_length: str | None) -> int | None:
         return None
     values = {value.strip() for value in content_length.split(",")}
     value = values.pop()
-    if values or not (value.isascii() and value.isdigit()):
-        raise Refused(400, f"Bad Content-Length ({content_length!r})")
+    # past 18 digits a length is no size (and past 4,300, int() refuses to read it)
+    if values or not (value.isascii() and value.isdigit()) or len(value.lstrip("0")) > 18:
+        raise Refused(400, f"Bad Content-Length ({_shown(content_length)})")
     return int(value)
+
+
+def _url(host: str, target: str) -> tuple[str, str]:
+    """The URL of a request and the path of its target; urllib must read both (the answer does)."""
+    try:
+        path = urlsplit(target).path
+    except ValueError:  # "http://[": an IPv6 host left open
+        raise Refused(400, f"Bad request target ({_shown(target)})") from None
+    url = f"http://{host}{target}"
+    try:
+        urlsplit(url)
+    except ValueError:
+        raise Refused(400, f"Bad Host header ({_shown(host)})") from None
+    return url, path
+
+
+def _shown(text: str) -> str:
+    """`text` quoted for an error message, cut at 200 characters."""
+    return repr(text) if len(text) <= 200 else repr(text[:200]) + "..."
 
 
 def read_head(rfile: Any) -> Head | None:

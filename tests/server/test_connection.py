@@ -420,6 +420,50 @@ def test_request_line_malformed_error_then_closed(server: ThreadedServer, line: 
     assert_error_then_closed(server, line + b"\r\nHost: 127.0.0.1\r\n\r\n", status, "BadRequestException")
 
 
+def assert_nothing_logged_at_error(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No ERROR record, and no traceback socketserver prints for a handler that raised."""
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "target",
+    [b"http://[", b"//[", b"http://[::1/"],
+    ids=["absolute-open-bracket", "authority-open-bracket", "unclosed-ipv6"],
+)
+def test_request_target_unparsable_bad_request(
+    server: ThreadedServer,
+    target: bytes,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    request = b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+    assert_error_then_closed(server, request, 400, "BadRequestException")
+    assert_nothing_logged_at_error(caplog, capsys)
+    assert_still_serving(server)
+
+
+def test_request_target_with_bracket_in_query_answered(server: ThreadedServer) -> None:
+    """A bracket after the path names no host: the request is answered as any other."""
+    with Connection(server) as connection:
+        connection.send(b"GET /_importmock/health?next=http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+
+        assert connection.answer().status == 200
+
+
+@pytest.mark.parametrize("host", ["[", "[::1", "a]b"], ids=["open-bracket", "unclosed-ipv6", "close-bracket"])
+def test_host_header_unparsable_bad_request(
+    server: ThreadedServer, host: str, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = f"GET /_importmock/health HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+
+    assert_error_then_closed(server, request, 400, "BadRequestException")
+    assert_nothing_logged_at_error(caplog, capsys)
+
+
 def test_request_line_over_64_kib_uri_too_long(server: ThreadedServer) -> None:
     line = padded(b"GET /_importmock/health?pad=", b" HTTP/1.1\r\n", KIB_64 + 1)
 
@@ -487,6 +531,25 @@ def test_content_length_invalid_bad_request(server: ThreadedServer, value: str) 
     request = signed_head(server, f"Content-Length: {value}", content_length=False) + BODY
 
     assert_error_then_closed(server, request, 400, "BadRequestException")
+
+
+@pytest.mark.parametrize("digits", [19, 5000])
+def test_content_length_of_too_many_digits_bad_request(
+    server: ThreadedServer, digits: int, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No body has 19 digits of bytes; past 4,300 digits Python's int() refused to read it."""
+    request = signed_head(server, f"Content-Length: {'9' * digits}", content_length=False) + BODY
+
+    assert_error_then_closed(server, request, 400, "BadRequestException")
+    assert_nothing_logged_at_error(caplog, capsys)
+    assert_still_serving(server)
+
+
+def test_content_length_with_leading_zeros_answered(server: ThreadedServer) -> None:
+    with Connection(server) as connection:
+        connection.send(signed_head(server, f"Content-Length: {len(BODY):030d}", content_length=False) + BODY)
+
+        assert_list_imports(connection.answer())
 
 
 def test_content_length_repeated_same_value_answered(server: ThreadedServer) -> None:

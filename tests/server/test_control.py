@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+import socket
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -534,3 +536,193 @@ def test_state_put_body_not_json_object_rejected(server: ThreadedServer, body: b
 
     assert reply.status == 400
     assert isinstance(reply.json()["error"], str)
+
+
+# hostile bodies and snapshots
+
+
+def test_state_put_job_request_of_wrong_type_rejected_and_state_kept(
+    server: ThreadedServer, connect: Connect
+) -> None:
+    ddb, fc = connect(server, "dynamodb"), connect(server, "forecast")
+    arn = import_arn(ddb)
+    fc.create_dataset_import_job(**dataset_import_request("daily"))
+    snapshot = control_ok(server, "GET", "state")
+    for backend in snapshot["backends"]:
+        for job in backend["state"].get("_jobs", []):
+            if job["$class"].endswith(":TableImport"):
+                job["request"]["S3BucketSource"] = "s3://bucket/prefix"
+            else:
+                job["request"]["DataSource"] = 7
+
+    reply = control(server, "PUT", "state", snapshot)
+
+    assert reply.status == 400
+    assert re.search(
+        r"TableImport \S+: its request is no ImportTable input: .*s3BucketSource", reply.json()["error"]
+    )
+    assert [s["ImportArn"] for s in ddb.list_imports()["ImportSummaryList"]] == [arn]
+    assert [j["DatasetImportJobName"] for j in fc.list_dataset_import_jobs()["DatasetImportJobs"]] == [
+        "daily"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "opener"),
+    [
+        ("PUT", "state", b"["),
+        ("PUT", "state", b'{"a":'),
+        ("POST", "clock/advance", b"["),
+        ("POST", "faults", b'{"a":'),
+        ("POST", "finish", b"["),
+        ("GET", "calls", b"["),
+    ],
+    ids=["state-arrays", "state-objects", "clock-advance", "faults", "finish", "calls"],
+)
+def test_control_deeply_nested_body_rejected(
+    server: ThreadedServer, method: str, path: str, opener: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = opener * 100_000
+
+    reply = http_call(server.url, method, f"/_importmock/{path}", body, {"Content-Type": "application/json"})
+
+    assert reply.status == 400
+    assert reply.json() == {"error": "the body is nested too deeply"}
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert control_ok(server, "GET", "calls") == {"calls": []}
+
+
+# calls a web page could make (cross-site requests)
+
+EVIL = "http://attacker.example"
+
+
+def _queued_faults(server: ThreadedServer) -> list[Any]:
+    return list(control_ok(server, "GET", "state")["faults"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "document", "origin"),
+    [
+        ("POST", "reset", None, EVIL),
+        ("POST", "reset", None, "null"),  # a sandboxed page, a file: URL
+        ("POST", "reset", None, "http://127.0.0.1"),  # the same host on another port
+        ("POST", "faults", {"service": "dynamodb", "operation": "ListImports"}, EVIL),
+        ("PUT", "state", {}, EVIL),
+        ("GET", "state", None, EVIL),
+        ("GET", "health", None, EVIL),
+    ],
+    ids=["reset", "reset-null", "reset-other-port", "faults", "state-put", "state-get", "health"],
+)
+def test_control_call_from_another_origin_forbidden(
+    server: ThreadedServer, connect: Connect, method: str, path: str, document: Any, origin: str
+) -> None:
+    arn = import_arn(connect(server, "dynamodb"))
+    body = None if document is None else json.dumps(document).encode()
+    headers = {"Origin": origin, "Content-Type": "application/json"}
+
+    reply = http_call(server.url, method, f"/_importmock/{path}", body, headers)
+
+    assert reply.status == 403
+    assert reply.headers["content-type"] == "application/json"
+    assert f"Origin {origin}" in reply.json()["error"]
+    assert not [name for name in reply.headers if name.startswith("access-control-")]
+    assert _queued_faults(server) == []
+    assert [s["ImportArn"] for s in connect(server, "dynamodb").list_imports()["ImportSummaryList"]] == [arn]
+
+
+@pytest.mark.parametrize("case", ["exact", "upper-case", "default-port"])
+def test_control_call_from_own_origin_answered(case: str) -> None:
+    with ThreadedServer(port=0, duration=None) as own:
+        host = f"127.0.0.1:{own.port}"
+        origin, sent_host = {
+            "exact": (f"http://{host}", host),
+            "upper-case": (f"HTTP://{host}".upper(), host),
+            "default-port": ("http://localhost", "localhost:80"),
+        }[case]
+        body = json.dumps({"service": "dynamodb", "operation": "ListImports"}).encode()
+        headers = {"Origin": origin, "Host": sent_host, "Content-Type": "application/json"}
+
+        reply = http_call(own.url, "POST", "/_importmock/faults", body, headers)
+
+        assert reply.status == 200, reply.body
+        assert reply.json() == {"queued": 1}
+        assert not [name for name in reply.headers if name.startswith("access-control-")]
+
+
+FAULT = {"service": "dynamodb", "operation": "ListImports"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "document", "content_type"),
+    [
+        ("POST", "faults", FAULT, "text/plain"),
+        ("POST", "faults", FAULT, "application/x-www-form-urlencoded"),  # curl -d
+        ("POST", "faults", FAULT, "multipart/form-data; boundary=x"),
+        ("POST", "faults", FAULT, None),
+        ("POST", "clock/advance", {"seconds": 86400}, "text/plain"),
+        ("PUT", "state", {"importmock_snapshot": 1, "clock": "2030-01-02T03:04:05Z"}, "text/plain"),
+        ("POST", "reset", {}, "text/plain"),
+    ],
+    ids=["text-plain", "form", "multipart", "none", "clock-advance", "state-put", "reset"],
+)
+def test_control_change_with_body_not_declared_json_unsupported_media_type(
+    server: ThreadedServer, method: str, path: str, document: Any, content_type: str | None
+) -> None:
+    clock = control_ok(server, "GET", "clock")
+    headers = {} if content_type is None else {"Content-Type": content_type}
+
+    reply = http_call(server.url, method, f"/_importmock/{path}", json.dumps(document).encode(), headers)
+
+    assert reply.status == 415
+    assert "application/json" in reply.json()["error"]
+    assert _queued_faults(server) == []
+    assert control_ok(server, "GET", "clock") == clock
+
+
+def test_control_reset_with_empty_body_declared_text_unsupported_media_type(server: ThreadedServer) -> None:
+    """A form a page submits may be empty: only a call with neither body nor Content-Type is let in."""
+    reply = http_call(server.url, "POST", "/_importmock/reset", b"", {"Content-Type": "text/plain"})
+
+    assert reply.status == 415
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
+def test_control_change_with_json_media_type_parameters_answered(
+    server: ThreadedServer, content_type: str
+) -> None:
+    body = json.dumps({"seconds": 60}).encode()
+
+    reply = http_call(server.url, "POST", "/_importmock/clock/advance", body, {"Content-Type": content_type})
+
+    assert reply.status == 200, reply.body
+
+
+def test_control_reset_as_curl_sends_it_answered(server: ThreadedServer, connect: Connect) -> None:
+    """`curl -X POST .../reset`: no body, no Content-Length, no Content-Type."""
+    import_arn(connect(server, "dynamodb"))
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"POST /_importmock/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert answer.endswith(b'{"reset":true}')
+    assert connect(server, "dynamodb").list_imports()["ImportSummaryList"] == []
+
+
+def test_control_preflight_gets_no_cors_grant(server: ThreadedServer) -> None:
+    """A browser asks before it sends JSON to another origin; the answer grants nothing."""
+    headers = {
+        "Origin": EVIL,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    for origin in (EVIL, None):
+        sent = {k: v for k, v in headers.items() if origin is not None or k != "Origin"}
+
+        reply = http_call(server.url, "OPTIONS", "/_importmock/reset", None, sent)
+
+        assert reply.status in (403, 405)
+        assert not [name for name in reply.headers if name.startswith("access-control-")]
