@@ -821,6 +821,10 @@ def test_state_option_missing_file_is_a_value_error(tmp_path):
     with pytest.raises(ValueError, match="missing.json cannot be read") as excinfo:
         mock_imports(state=tmp_path / "missing.json")
     assert isinstance(excinfo.value, FileNotFoundError)
+    assert (
+        str(excinfo.value)
+        == f"snapshot {tmp_path / 'missing.json'} cannot be read: No such file or directory"
+    )
 
 
 def test_state_option_directory_is_a_value_error(tmp_path):

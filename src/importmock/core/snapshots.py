@@ -46,16 +46,20 @@ _MT = struct.Struct(">625I")  # random.Random's Mersenne Twister: 624 words and 
 MAX_FILE = 256 * 1024 * 1024  # the largest snapshot file read (a path to /dev/zero ends here)
 
 
-class SnapshotFileNotFound(FileNotFoundError, ValueError):
-    """A snapshot path that names no file: a ValueError, as every snapshot that does not read."""
-
-
-class SnapshotIsADirectory(IsADirectoryError, ValueError):
-    """A snapshot path that names a directory."""
-
-
 class SnapshotFileUnreadable(OSError, ValueError):
-    """A snapshot file that cannot be opened or read (permissions, I/O)."""
+    """A snapshot file that cannot be opened or read: a ValueError, as any snapshot that does not
+    read, and the OSError it was (FileNotFoundError, IsADirectoryError: the subclasses below)."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)  # the message, without OSError's "[Errno 2]"
+
+
+class SnapshotFileNotFound(FileNotFoundError, SnapshotFileUnreadable):
+    """A snapshot path that names no file."""
+
+
+class SnapshotIsADirectory(IsADirectoryError, SnapshotFileUnreadable):
+    """A snapshot path that names a directory."""
 
 
 _FILE_ERRORS: dict[type[OSError], type[OSError]] = {
@@ -110,8 +114,8 @@ def _read(path: str | os.PathLike[str]) -> bytes:
             data = b"" if over else file.read(MAX_FILE + 1)
     except OSError as error:
         kind = _FILE_ERRORS.get(type(error), SnapshotFileUnreadable)
-        message = f"snapshot {os.fsdecode(path)} cannot be read: {error.strerror}"
-        raise kind(error.errno, message) from None
+        shown = os.fsdecode(path)
+        raise kind(error.errno, f"snapshot {shown} cannot be read: {error.strerror}", shown) from None
     if over or len(data) > MAX_FILE:
         raise ValueError(f"snapshot {os.fsdecode(path)} is over {MAX_FILE >> 20} MiB, the most read")
     return data
