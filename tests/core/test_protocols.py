@@ -6,9 +6,12 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from botocore.parsers import create_parser
+from botocore.validate import validate_parameters
 
-from importmock.core.protocols import HttpRequest, json_bytes, serialize
+from importmock.core.protocols import HttpRequest, json_bytes, serialize, target_prefixes
 from importmock.core.service import service_model
+from importmock.services import SERVICES
 
 DOCUMENTS = [
     {"a": "plain", "b": 'quote " and \\ backslash', "c": "tab\tnew\nline\x00", "d": "é ☃ 🚀"},
@@ -77,3 +80,84 @@ def test_a_repeated_request_line_routes_alike_with_its_own_query(mock) -> None:
         ("eu-west-1", {"knowledgeBaseId": kb, "maxResults": 5}),
         ("us-east-1", {"knowledgeBaseId": kb, "maxResults": 7}),
     ]
+
+
+# X-Amz-Target: every form AWS accepts
+
+
+def _json_services():
+    return [service for service in SERVICES if service.model.protocol == "json"]
+
+
+def _listing(service) -> str:
+    """A handled operation of `service` whose input has no required member (a listing)."""
+    return next(
+        name
+        for name in sorted(service.handlers)
+        if not service.model.operation_model(name).input_shape.required_members
+    )
+
+
+def _forms(service) -> list[str]:
+    """botocore's targetPrefix, and the service shape name Smithy-generated SDKs send."""
+    prefix = service.model.metadata["targetPrefix"]
+    return list(dict.fromkeys([prefix, prefix.rpartition(".")[2]]))  # often one and the same
+
+
+TARGETS = [
+    pytest.param(service, form, id=f"{service.name}-{form}")
+    for service in _json_services()
+    for form in _forms(service)
+]
+
+
+def _post(mock, service, target: str):
+    scope = f"AKID/20260101/us-east-1/{service.model.signing_name}/aws4_request"
+    auth = f"AWS4-HMAC-SHA256 Credential={scope}, Signature=0"
+    version = service.model.metadata["jsonVersion"]
+    headers = {
+        "authorization": auth,
+        "x-amz-target": target,
+        "content-type": f"application/x-amz-json-{version}",
+    }
+    return mock.answer(HttpRequest("POST", "https://example.amazonaws.com/", headers, b"{}"))
+
+
+def _parsed(operation, response) -> dict:
+    """The response as botocore's JSON parser reads it, checked against the output shape."""
+    http = {"status_code": response.status, "headers": response.headers, "body": response.body}
+    parsed = create_parser("json").parse(http, operation.output_shape)
+    validate_parameters({k: v for k, v in parsed.items() if k != "ResponseMetadata"}, operation.output_shape)
+    return parsed
+
+
+@pytest.mark.parametrize(("service", "prefix"), TARGETS)
+def test_json_target_every_form_aws_accepts_routes_to_the_operation(mock, service, prefix: str) -> None:
+    name = _listing(service)
+
+    response = _post(mock, service, f"{prefix}.{name}")
+
+    assert response.status == 200, response.body
+    _parsed(service.model.operation_model(name), response)
+    assert [(c.service, c.operation, c.error) for c in mock.calls] == [(service.name, name, None)]
+
+
+@pytest.mark.parametrize("service", _json_services(), ids=lambda service: service.name)
+def test_json_target_of_another_service_is_unknown_operation(mock, service) -> None:
+    name = _listing(service)
+    others = {form for other in _json_services() if other is not service for form in _forms(other)}
+
+    for prefix in sorted(others - set(_forms(service))):
+        response = _post(mock, service, f"{prefix}.{name}")
+        assert response.status == 400
+        assert json.loads(response.body)["__type"].endswith("UnknownOperationException")
+    assert mock.calls == []
+
+
+def test_target_prefixes_are_the_model_prefix_and_its_last_part() -> None:
+    assert target_prefixes(service_model("cloudtrail")) == {
+        "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101",
+        "CloudTrail_20131101",
+    }
+    assert target_prefixes(service_model("dynamodb")) == {"DynamoDB_20120810"}
+    assert target_prefixes(service_model("qconnect")) == set()  # REST-JSON: no X-Amz-Target

@@ -79,11 +79,14 @@ class Protocol(ABC):
 class JsonProtocol(Protocol):
     """AWS JSON 1.0 and 1.1: POST /, operation in X-Amz-Target, errors by ``__type``."""
 
+    def __init__(self, model: ServiceModel) -> None:
+        self._prefixes = target_prefixes(model)
+
     def operation_name(self, model: ServiceModel, request: HttpRequest) -> str | None:
         if request.method != "POST":  # every JSON-protocol operation is a POST to /
             return None
         prefix, _, name = request.headers.get("x-amz-target", "").rpartition(".")
-        return name if prefix == model.metadata.get("targetPrefix") else None
+        return name if prefix in self._prefixes else None
 
     def body(self, operation: OperationModel, request: HttpRequest) -> dict[str, Any]:
         body = read_json(request.body)
@@ -112,6 +115,19 @@ class JsonProtocol(Protocol):
             "x-amzn-requestid": request_id(),
         }
         return HttpResponse(status, headers, json_bytes(document))
+
+
+def target_prefixes(model: ServiceModel) -> frozenset[str]:
+    """The X-Amz-Target prefixes AWS accepts for `model`'s operations.
+
+    botocore sends the model's targetPrefix (CloudTrail's
+    ``com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101``); Smithy-generated SDKs (the
+    AWS SDK for JavaScript v3, Go v2, Java v2) send the service shape's name, the prefix's
+    last dotted part (``CloudTrail_20131101``). AWS answers both; for most services the two
+    are the same text.
+    """
+    prefix = model.metadata.get("targetPrefix", "")
+    return frozenset({prefix, prefix.rpartition(".")[2]}) if prefix else frozenset()
 
 
 def read_json(body: bytes) -> Any:
@@ -209,7 +225,7 @@ _encode = _compact_encoder()
 def protocol_for(model: ServiceModel) -> Protocol:
     """The Protocol instance that speaks `model`'s protocol."""
     if model.protocol == "json":
-        return JsonProtocol()
+        return JsonProtocol(model)
     if model.protocol == "rest-json":
         from importmock.core.restjson import RestJsonProtocol
 
