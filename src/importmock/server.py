@@ -2,13 +2,16 @@
 
 There is no second code path for AWS behaviour: every AWS request becomes the same
 HttpRequest botocore's patched send builds, and the same ImportMock answers it. Only what
-HTTP adds is handled here: control calls under /_importmock/, request size, and requests
-the mock cannot route, which in process raise in the caller but over HTTP need an answer.
+HTTP adds is handled here: control calls under /_importmock/, request size, requests the
+mock cannot route, which in process raise in the caller but over HTTP need an answer, and
+the upload and download URLs the mock hands out, which point at the server itself.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 import threading
 from collections.abc import Iterable
 from types import TracebackType
@@ -20,6 +23,7 @@ from importmock.control import PREFIX, control
 from importmock.core.errors import NotImplementedOperation, UnmockedRequest
 from importmock.core.mock import ImportMock
 from importmock.core.protocols import HttpRequest, HttpResponse, json_bytes, request_id
+from importmock.core.uploads import SERVED_PATH, served_from, served_from_reset
 from importmock.framing import MAX_BODY, REASONS, read_body
 
 if TYPE_CHECKING:
@@ -69,8 +73,16 @@ def respond(mock: ImportMock, request: HttpRequest, path: str, body: bytes | Non
             return aws_error(413, "RequestEntityTooLargeException", f"The body exceeds {MAX_BODY} bytes")
         if path.startswith(PREFIX) or path == PREFIX.rstrip("/"):
             return control(mock, request.method, path[len(PREFIX) :], body)
+        if path.startswith(SERVED_PATH):
+            return _object(mock, request, body)
         request.body = body
-        return mock.answer(request)
+        # upload and download URLs issued while answering point at this server, by the
+        # name the client reached it by (a docker-compose service name, a forwarded port)
+        token = served_from(_origin(request))
+        try:
+            return mock.answer(request)
+        finally:
+            served_from_reset(token)
     except UnmockedRequest:
         return aws_error(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
     except NotImplementedOperation as gap:
@@ -78,6 +90,44 @@ def respond(mock: ImportMock, request: HttpRequest, path: str, body: bytes | Non
     except Exception:  # a bug of importmock: the client gets AWS's 500, the log the traceback
         log.exception("importmock failed to answer %s %s", request.method, request.url)
         return aws_error(500, "InternalServerError", "importmock failed; the server log has the details")
+
+
+_HOST = re.compile(r"(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def _origin(request: HttpRequest) -> str:
+    """``http://`` and the Host the client sent (``localhost`` when it sent none that reads)."""
+    host = request.headers.get("host", "")
+    return f"http://{host if _HOST.fullmatch(host) else 'localhost'}"
+
+
+def _object(mock: ImportMock, request: HttpRequest, body: bytes) -> HttpResponse:
+    """S3's answer to a PUT or GET of an upload or download URL the server handed out."""
+    receipt = mock.receive_object(request.method, request.url, body, request.headers)
+    headers = {"x-amz-request-id": secrets.token_hex(8).upper()}
+    if receipt.error is not None:
+        headers["content-type"] = "application/xml"
+        return HttpResponse(receipt.status, headers, s3_error(receipt.error, headers["x-amz-request-id"]))
+    if request.method == "PUT":
+        headers["etag"] = f'"{secrets.token_hex(16)}"'
+    else:
+        headers["content-type"] = "binary/octet-stream"
+    return HttpResponse(receipt.status, headers, receipt.body)
+
+
+_S3_MESSAGES = {
+    "SignatureDoesNotMatch": "The request signature we calculated does not match the signature you "
+    "provided. Check your key and signing method.",
+    "AccessDenied": "Request has expired",
+    "NoSuchKey": "The specified key does not exist.",
+}
+
+
+def s3_error(code: str, request: str) -> bytes:
+    """An S3 error document, as S3 answers a presigned URL it refuses."""
+    message = _S3_MESSAGES.get(code, code)
+    xml = f"<Error><Code>{code}</Code><Message>{message}</Message><RequestId>{request}</RequestId></Error>"
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml}'.encode()
 
 
 def _body(environ: WSGIEnvironment) -> bytes | None:

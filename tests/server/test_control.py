@@ -49,9 +49,10 @@ def clock_of(document: Any) -> datetime:
 
 
 def unsigned(job: dict[str, Any]) -> dict[str, Any]:
-    """A Q in Connect job without the signatures of its download links, which change at every read."""
+    """A Q in Connect job without the signatures of its download links, which change at every read,
+    nor the server they point at."""
     return {
-        key: re.sub(r"X-Amz-Signature=[0-9a-f]+", "X-Amz-Signature=...", value) if key == "url" else value
+        key: re.sub(r"^http://[^/]+|X-Amz-Signature=[0-9a-f]+", "...", value) if key == "url" else value
         for key, value in job.items()
     }
 

@@ -7,6 +7,7 @@ allows it, and asked for things that do not exist, all over HTTP.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,7 +16,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from server_support import ACCOUNT_A, Connect, advance, finish
+from botocore.parsers import create_parser
+from botocore.validate import validate_parameters
+from server_support import ACCOUNT_A, Connect, Reply, advance, finish, json_target_call
 
 from families import (
     dataset_import_request,
@@ -26,6 +29,7 @@ from families import (
     table_arn,
 )
 from importmock.server import ThreadedServer
+from importmock.services import SERVICES
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -376,7 +380,7 @@ def test_start_import_job_full_life_cycle(server: ThreadedServer, connect: Conne
     assert qc.get_import_job(knowledgeBaseId=kb, importJobId=completed)["importJob"]["status"] == "COMPLETE"
     failed_job = qc.get_import_job(knowledgeBaseId=kb, importJobId=failed)["importJob"]
     assert failed_job["status"] == "FAILED"
-    assert failed_job["failedRecordReport"].startswith("https://")
+    assert failed_job["failedRecordReport"].startswith(f"{server.url}/importmock-uploads/{ACCOUNT_A}/")
 
     deleted = qc.delete_import_job(knowledgeBaseId=kb, importJobId=completed)
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
@@ -420,3 +424,68 @@ def test_list_import_jobs_malformed_knowledge_base_id_validation_error(
 
     with pytest.raises(qc.exceptions.ValidationException):
         qc.list_import_jobs(knowledgeBaseId="kb-1")
+
+
+# X-Amz-Target as every SDK sends it: botocore's targetPrefix, or (Smithy-generated SDKs:
+# JavaScript v3, Go v2, Java v2) the service shape name, the prefix's last dotted part
+
+
+def json_services() -> list[Any]:
+    return [service for service in SERVICES if service.model.protocol == "json"]
+
+
+def target_forms(service: Any) -> list[str]:
+    prefix = service.model.metadata["targetPrefix"]
+    return list(dict.fromkeys([prefix, prefix.rpartition(".")[2]]))
+
+
+def parsed(service: Any, operation: str, reply: Reply) -> dict[str, Any]:
+    """A raw JSON-protocol answer as botocore reads it, checked against the output shape."""
+    model = service.model.operation_model(operation)
+    assert reply.status == 200, reply.body
+    http = {"status_code": reply.status, "headers": reply.headers, "body": reply.body}
+    answer = create_parser("json").parse(http, model.output_shape)
+    validate_parameters({k: v for k, v in answer.items() if k != "ResponseMetadata"}, model.output_shape)
+    return answer
+
+
+def json_call(server: ThreadedServer, service: Any, target: str, body: dict[str, Any]) -> Reply:
+    version = service.model.metadata["jsonVersion"]
+    return json_target_call(
+        server.url, service.model.signing_name, target, json.dumps(body).encode(), version
+    )
+
+
+LISTINGS = {"dynamodb": "ListImports", "cloudtrail": "ListImports", "forecast": "ListDatasetImportJobs"}
+
+
+@pytest.mark.parametrize(
+    ("service", "prefix"),
+    [pytest.param(s, form, id=f"{s.name}-{form}") for s in json_services() for form in target_forms(s)],
+)
+def test_list_operation_every_target_form_answered_over_http(
+    server: ThreadedServer, service: Any, prefix: str
+) -> None:
+    operation = LISTINGS[service.name]
+
+    answer = parsed(service, operation, json_call(server, service, f"{prefix}.{operation}", {}))
+
+    assert not any(isinstance(value, list) and value for value in answer.values())  # an empty listing
+    assert [(c.service, c.operation, c.error) for c in server.mock.calls] == [(service.name, operation, None)]
+
+
+def test_start_import_smithy_targets_full_life_cycle(server: ThreadedServer) -> None:
+    trail = next(s for s in json_services() if s.name == "cloudtrail")
+    smithy = "CloudTrail_20131101"  # what the AWS SDK for JavaScript v3 sends
+
+    def call(operation: str, **body: Any) -> dict[str, Any]:
+        return parsed(trail, operation, json_call(server, trail, f"{smithy}.{operation}", body))
+
+    started = call("StartImport", **lake_import_request())
+    ident = started["ImportId"]
+    assert started["ImportStatus"] == "INITIALIZING"
+    assert call("GetImport", ImportId=ident)["ImportStatus"] == "IN_PROGRESS"
+    assert call("StopImport", ImportId=ident)["ImportStatus"] == "STOPPED"
+    listed = call("ListImports")["Imports"]
+    assert [(i["ImportId"], i["ImportStatus"]) for i in listed] == [(ident, "STOPPED")]
+    assert call("ListImportFailures", ImportId=ident)["Failures"] == []

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from botocore.exceptions import EndpointConnectionError
-from server_support import ACCOUNT_A, ACCOUNT_B, DEFAULT_ACCOUNT, TIMEOUT, Connect, control_ok, http_call
+from botocore.parsers import create_parser
+from botocore.validate import validate_parameters
+from server_support import (
+    ACCOUNT_A,
+    ACCOUNT_B,
+    DEFAULT_ACCOUNT,
+    TIMEOUT,
+    Connect,
+    Reply,
+    control_ok,
+    http_call,
+    signed_call,
+)
 
 import importmock
 from families import (
@@ -23,6 +38,7 @@ from families import (
     start_qconnect_job,
     table_arn,
 )
+from importmock.core.service import service_model
 from importmock.server import ThreadedServer
 
 
@@ -265,3 +281,189 @@ def test_reset_server_with_state_option_returns_to_snapshot(
         assert control_ok(restored, "POST", "reset") == {"reset": True}
 
         assert [s["ImportArn"] for s in ddb.list_imports()["ImportSummaryList"]] == [arn]
+
+
+# Q in Connect uploads: the server hands out URLs on itself and answers them as S3 would
+
+CSV = b"name,content\nhello,Hello!\n"
+
+
+def start_upload(server: ThreadedServer, connect: Connect, kb: str) -> dict[str, Any]:
+    upload = connect(server, "qconnect").start_content_upload(knowledgeBaseId=kb, contentType="text/csv")
+    assert isinstance(upload, dict)
+    return upload
+
+
+def target(url: str) -> str:
+    """The path and query of `url`, as an HTTP request line names them."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def s3_code(reply: Reply) -> str:
+    found = re.search(r"<Code>(\w+)</Code>", reply.body.decode())
+    assert found is not None and reply.headers["content-type"] == "application/xml", reply.body
+    return found[1]
+
+
+def test_start_content_upload_url_is_a_sigv4_presigned_url_of_the_server(
+    server: ThreadedServer, connect: Connect
+) -> None:
+    upload = start_upload(server, connect, str(uuid.uuid4()))
+
+    parts, query = urlsplit(upload["url"]), parse_qs(urlsplit(upload["url"]).query)
+    assert f"{parts.scheme}://{parts.netloc}" == server.url
+    assert parts.path == f"/importmock-uploads/{ACCOUNT_A}/{upload['uploadId']}"
+    assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+    key, date, region, service, terminator = query["X-Amz-Credential"][0].split("/")
+    assert (region, service, terminator) == ("us-east-1", "s3", "aws4_request")
+    assert re.fullmatch(r"[A-Z0-9]{20}", key) and key != ACCOUNT_A
+    assert re.fullmatch(rf"{date}T\d{{6}}Z", query["X-Amz-Date"][0])
+    assert query["X-Amz-Expires"] == ["3600"]
+    assert upload["headersToInclude"] == {
+        "content-type": "text/csv",
+        "x-amz-server-side-encryption": "aws:kms",
+    }
+    assert query["X-Amz-SignedHeaders"] == ["content-type;host;x-amz-server-side-encryption"]
+    assert re.fullmatch(r"[0-9a-f]{64}", query["X-Amz-Signature"][0])
+
+
+@pytest.mark.parametrize("host", ["importmock:5000", "localhost:4566", "[::1]:8080"])
+def test_start_content_upload_url_names_the_host_the_client_reached(
+    server: ThreadedServer, host: str
+) -> None:
+    """Behind docker-compose the server is reached by a service name, not by its bind address."""
+    kb = str(uuid.uuid4())
+    body = json.dumps({"contentType": "text/csv"}).encode()
+    headers = {"Host": host, "Content-Type": "application/json"}
+
+    reply = signed_call(
+        server.url, "wisdom", "POST", f"/knowledgeBases/{kb}/upload", body=body, headers=headers
+    )
+
+    operation = service_model("qconnect").operation_model("StartContentUpload")
+    http = {"status_code": reply.status, "headers": reply.headers, "body": reply.body}
+    answer = create_parser("rest-json").parse(http, operation.output_shape)
+    validate_parameters({k: v for k, v in answer.items() if k != "ResponseMetadata"}, operation.output_shape)
+    assert answer["url"].startswith(f"http://{host}/importmock-uploads/{ACCOUNT_A}/{answer['uploadId']}?")
+
+
+def test_start_import_job_after_put_with_requests_downloads_the_file(
+    server: ThreadedServer, connect: Connect
+) -> None:
+    qc, kb = connect(server, "qconnect"), str(uuid.uuid4())
+    upload = qc.start_content_upload(knowledgeBaseId=kb, contentType="text/csv")
+
+    put = requests.put(upload["url"], data=CSV, headers=upload["headersToInclude"], timeout=TIMEOUT)
+    job = qc.start_import_job(
+        knowledgeBaseId=kb, importJobType="QUICK_RESPONSES", uploadId=upload["uploadId"]
+    )
+
+    assert put.status_code == 200 and re.fullmatch(r'"[0-9a-f]{32}"', put.headers["etag"])
+    assert job["importJob"]["uploadId"] == upload["uploadId"]
+    got = qc.get_import_job(knowledgeBaseId=kb, importJobId=job["importJob"]["importJobId"])["importJob"]
+    download = requests.get(got["url"], timeout=TIMEOUT)
+    assert (download.status_code, download.content) == (200, CSV)
+    s3_calls = [
+        (c.operation, c.region, c.account_id, c.error) for c in server.mock.calls if c.service == "s3"
+    ]
+    assert s3_calls == [
+        ("PutObject", "us-east-1", ACCOUNT_A, None),
+        ("GetObject", "us-east-1", ACCOUNT_A, None),
+    ]
+
+
+def test_start_import_job_after_put_with_http_client(server: ThreadedServer, connect: Connect) -> None:
+    qc, kb = connect(server, "qconnect"), str(uuid.uuid4())
+    upload = qc.start_content_upload(knowledgeBaseId=kb, contentType="text/csv")
+
+    put = http_call(server.url, "PUT", target(upload["url"]), CSV, upload["headersToInclude"])
+    job = qc.start_import_job(
+        knowledgeBaseId=kb, importJobType="QUICK_RESPONSES", uploadId=upload["uploadId"]
+    )
+
+    assert (put.status, put.body) == (200, b"")
+    server.mock.finish(job["importJob"]["importJobId"], status="FAILED")
+    failed = qc.get_import_job(knowledgeBaseId=kb, importJobId=job["importJob"]["importJobId"])["importJob"]
+    assert http_call(server.url, "GET", target(failed["url"])).body == CSV
+    report = http_call(server.url, "GET", target(failed["failedRecordReport"]))
+    assert (report.status, report.body) == (200, b"name,content,errorMessage\n")
+
+
+SSE = "x-amz-server-side-encryption"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="none"),
+        pytest.param({SSE: "aws:kms"}, id="no-content-type"),
+        pytest.param({"content-type": "text/plain", SSE: "aws:kms"}, id="other-content-type"),
+        pytest.param({"content-type": "text/csv"}, id="no-encryption"),
+        pytest.param({"content-type": "text/csv", SSE: "AES256"}, id="other-encryption"),
+    ],
+)
+def test_put_to_upload_url_without_its_signed_headers_signature_does_not_match(
+    server: ThreadedServer, connect: Connect, headers: dict[str, str]
+) -> None:
+    upload = start_upload(server, connect, str(uuid.uuid4()))
+
+    refused = http_call(server.url, "PUT", target(upload["url"]), CSV, headers)
+
+    assert (refused.status, s3_code(refused)) == (403, "SignatureDoesNotMatch")
+    assert [(c.service, c.operation, c.error) for c in server.mock.calls[-1:]] == [
+        ("s3", "PutObject", "SignatureDoesNotMatch")
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda q: q.replace("X-Amz-Expires=3600", "X-Amz-Expires=7200"),
+        lambda q: re.sub(r"Signature=[0-9a-f]{64}", "Signature=" + "0" * 64, q),
+        lambda q: q.replace("%3Bx-amz-server-side-encryption", ""),
+    ],
+    ids=["expires-extended", "signature-changed", "header-unsigned"],
+)
+def test_put_to_upload_url_altered_signature_does_not_match(
+    server: ThreadedServer, connect: Connect, change: Callable[[str], str]
+) -> None:
+    upload = start_upload(server, connect, str(uuid.uuid4()))
+    altered = change(target(upload["url"]))
+
+    refused = http_call(server.url, "PUT", altered, CSV, upload["headersToInclude"])
+
+    assert altered != target(upload["url"])
+    assert (refused.status, s3_code(refused)) == (403, "SignatureDoesNotMatch")
+
+
+def test_put_to_upload_url_after_expiry_access_denied(server: ThreadedServer, connect: Connect) -> None:
+    upload = start_upload(server, connect, str(uuid.uuid4()))
+    server.mock.clock.advance(3601)
+
+    refused = requests.put(upload["url"], data=CSV, headers=upload["headersToInclude"], timeout=TIMEOUT)
+
+    assert refused.status_code == 403 and "<Code>AccessDenied</Code>" in refused.text
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE"])
+def test_upload_url_other_methods_signature_does_not_match(
+    server: ThreadedServer, connect: Connect, method: str
+) -> None:
+    upload = start_upload(server, connect, str(uuid.uuid4()))
+
+    refused = http_call(server.url, method, target(upload["url"]), CSV, upload["headersToInclude"])
+
+    assert (refused.status, s3_code(refused)) == (403, "SignatureDoesNotMatch")
+
+
+def test_get_of_download_url_before_any_put_no_such_key(server: ThreadedServer, connect: Connect) -> None:
+    qc, kb = connect(server, "qconnect"), str(uuid.uuid4())
+    upload = qc.start_content_upload(knowledgeBaseId=kb, contentType="text/csv")
+    job = qc.start_import_job(
+        knowledgeBaseId=kb, importJobType="QUICK_RESPONSES", uploadId=upload["uploadId"]
+    )
+
+    missing = http_call(server.url, "GET", target(job["importJob"]["url"]))
+
+    assert (missing.status, s3_code(missing)) == (404, "NoSuchKey")

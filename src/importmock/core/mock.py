@@ -291,10 +291,12 @@ class ImportMock:
         unknown = route.service.protocol.unknown_operation(f"{request.method} {request.url}")
         return route.service.protocol.error(route.service.model, unknown, unknown.namespace or "")
 
-    def receive_object(self, method: str, url: str, body: bytes) -> Receipt:
-        """Takes a `requests` PUT or GET of a URL this mock issued (see core/uploads.py)."""
+    def receive_object(
+        self, method: str, url: str, body: bytes, headers: Mapping[str, str] | None = None
+    ) -> Receipt:
+        """Takes a PUT or GET of a URL this mock issued (see core/uploads.py)."""
         with self._lock:
-            receipt = self._state.uploads.receive(method, url, body, self.clock.now())
+            receipt = self._state.uploads.receive(method, url, body, self.clock.now(), headers)
         operation, size = ("PutObject", len(body)) if method == "PUT" else ("GetObject", len(receipt.body))
         params = {"url": url.split("?", 1)[0], "ContentLength": size}
         self.calls.append(Call("s3", operation, receipt.region, receipt.account_id, params, receipt.error))

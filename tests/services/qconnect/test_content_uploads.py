@@ -256,3 +256,45 @@ def test_start_content_upload_other_knowledge_bases_get_other_upload_ids(qc):
     second = start_upload(qc, str(uuid.uuid4()))["uploadId"]
 
     assert first != second
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "cn-north-1"])
+def test_start_content_upload_url_carries_a_sigv4_credential_scope(mock, make_client, kb, region):
+    client = make_client("qconnect", region_name=region)
+
+    upload = start_upload(client, kb)
+
+    query = parse_qs(urlsplit(upload["url"]).query)
+    key, date, scope_region, service, terminator = query["X-Amz-Credential"][0].split("/")
+    assert re.fullmatch(r"[A-Z0-9]{20}", key)
+    assert (scope_region, service, terminator) == (region, "s3", "aws4_request")
+    assert query["X-Amz-Date"][0].startswith(date)
+    assert query["X-Amz-SignedHeaders"] == ["host"]  # in process the URL signs the host only
+
+
+def test_put_to_upload_url_without_headers_to_include_answers_200_in_process(qc, kb):
+    upload = start_upload(qc, kb)
+
+    response = requests.put(upload["url"], data=b"q,a\n", timeout=5)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda url: url.replace("X-Amz-Expires=3600", "X-Amz-Expires=7200"),
+        lambda url: re.sub(r"Signature=[0-9a-f]{64}", "Signature=" + "0" * 64, url),
+    ],
+    ids=["expires-extended", "signature-changed"],
+)
+def test_put_to_upload_url_altered_signature_does_not_match(mock, qc, kb, change):
+    upload = start_upload(qc, kb)
+    altered = change(upload["url"])
+
+    response = requests.put(altered, data=b"q,a\n", headers=upload["headersToInclude"], timeout=5)
+
+    assert altered != upload["url"]
+    assert response.status_code == 403
+    assert "<Code>SignatureDoesNotMatch</Code>" in response.text
+    assert mock.calls[-1].error == "SignatureDoesNotMatch"

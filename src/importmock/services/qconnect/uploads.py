@@ -12,8 +12,10 @@ from importmock.services.qconnect.knowledge_bases import knowledge_base_id
 class ContentUploads(Backend):
     """Upload URLs issued to the knowledge bases of one account and region.
 
-    The URL is S3-style and presigned in form only; a `requests.put` to it while the mock is
-    active is captured (core/uploads.py). Differs from AWS: the file is kept, not parsed.
+    The URL is S3-style and presigned in form only. In process, a `requests.put` to it while
+    the mock is active is captured; the server hands out URLs on itself that sign the
+    headers to include, and answers the PUT (core/uploads.py). Differs from AWS: the file is
+    kept, not parsed.
     """
 
     arn_service = "wisdom"
@@ -23,13 +25,11 @@ class ContentUploads(Backend):
         c, now = self.context, self.clock.now()
         owner = knowledge_base_id(params["knowledgeBaseId"], c)
         ttl = timedelta(minutes=params.get("presignedUrlTimeToLive", 60))
-        upload = c.uploads.issue(owner, c.account_id, c.region, now, ttl, params["contentType"])
+        headers = {"content-type": params["contentType"], "x-amz-server-side-encryption": "aws:kms"}
+        upload = c.uploads.issue(owner, c.account_id, c.region, now, ttl, params["contentType"], headers)
         return {
             "uploadId": upload.id,
             "url": upload.url,
             "urlExpiry": upload.expires,
-            "headersToInclude": {
-                "content-type": upload.content_type,
-                "x-amz-server-side-encryption": "aws:kms",
-            },
+            "headersToInclude": headers,
         }
