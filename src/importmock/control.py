@@ -59,8 +59,9 @@ def cross_site(method: str, path: str, headers: Mapping[str, str], body: bytes |
 
     Returns:
         403 for a control call whose ``Origin`` is not the server's own (``http://`` and its
-        Host header); 415 for a POST, PUT or DELETE whose body is not declared JSON (an empty
-        body with no Content-Type is fine: ``curl -X POST .../reset``).
+        Host header); 415 for a call that changes the mock (POST, PUT, DELETE, PATCH) whose
+        body is not declared JSON (an empty body with no Content-Type is fine:
+        ``curl -X POST .../reset``).
     """
     if not (path.startswith(PREFIX) or path == PREFIX.rstrip("/")):
         return None
@@ -71,9 +72,10 @@ def cross_site(method: str, path: str, headers: Mapping[str, str], body: bytes |
     given = headers.get("content-type")
     declared = (given or "").partition(";")[0].strip().lower()
     if method in CHANGING and declared != "application/json" and (body != b"" or given is not None):
+        sent = f"Content-Type {given!r}" if given is not None else "no Content-Type"
         message = (
-            f"a {method} control call takes a JSON body sent as Content-Type: application/json, "
-            f"not {given!r}; one without a body needs no Content-Type"
+            f"a {method} control call takes its body as JSON, sent with Content-Type: "
+            f"application/json, not with {sent}; a call without a body needs none"
         )
         return _json(415, {"error": message})
     return None
