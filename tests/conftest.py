@@ -10,11 +10,11 @@ import pytest
 from botocore.config import Config
 from botocore.validate import validate_parameters
 
-import importmock.core.protocols
+import importmock.wire.serializer
 from importmock import ImportMock, mock_imports
 
 # every handler output is checked against the model before it is sent
-importmock.core.protocols.CHECK_OUTPUTS = True
+importmock.wire.serializer.CHECK_OUTPUTS = True
 
 
 def check_shape(operation_model: Any, response: dict[str, Any]) -> None:

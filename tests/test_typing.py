@@ -64,7 +64,7 @@ size: int = with_options("orders")
 
 def context_manager() -> None:
     with mock_imports(duration=None) as mock:
-        reveal_type(mock)  # revealed: importmock.core.mock.ImportMock
+        reveal_type(mock)  # revealed: importmock.mock.ImportMock
         clock: Clock = mock.clock
         later: datetime = mock.clock.advance(60)
         mock.clock.advance(timedelta(minutes=5))
@@ -84,7 +84,7 @@ def context_manager() -> None:
 
 async def async_context_manager() -> None:
     async with mock_imports() as mock:
-        reveal_type(mock)  # revealed: importmock.core.mock.ImportMock
+        reveal_type(mock)  # revealed: importmock.mock.ImportMock
 
 
 def started_by_hand() -> None:

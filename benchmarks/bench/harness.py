@@ -19,7 +19,7 @@ import botocore.session
 from botocore import xform_name
 
 from importmock import ImportMock, mock_imports
-from importmock.core import intercept
+from importmock.patching import registry
 
 # Sessions made before `import moto` lack moto's global before-send handler, so the
 # importmock, Stubber and bare-hook clients carry no trace of moto. No module of the
@@ -105,11 +105,11 @@ def paused(mock: ImportMock | None) -> Iterator[None]:
     if mock is None:
         yield
         return
-    intercept.deactivate(mock)
+    registry.deactivate(mock)
     try:
         yield
     finally:
-        intercept.activate(mock)
+        registry.activate(mock)
 
 
 # -- measuring ---------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
-from importmock.core.clock import Clock
-from importmock.core.errors import NotImplementedOperation, ServiceError
-from importmock.core.mock import ImportMock
-from importmock.core.state import Call
+from importmock.clock import Clock
+from importmock.errors import NotImplementedOperation, ServiceError
+from importmock.mock import ImportMock
+from importmock.state import Call
+from importmock.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "Call",
     "Clock",

@@ -9,9 +9,9 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
-from importmock import __version__
-from importmock.core.mock import ImportMock
+from importmock.mock import ImportMock
 from importmock.server import serve
+from importmock.version import __version__
 
 
 def _duration(text: str) -> float | None:

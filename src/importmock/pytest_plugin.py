@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from importmock.core.mock import ImportMock
+from importmock.mock import ImportMock
 
 if TYPE_CHECKING:
     from importmock.server import ThreadedServer

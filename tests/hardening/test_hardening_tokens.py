@@ -6,7 +6,7 @@ and the ways a token goes wrong: issued by another mock, before a reset, for ano
 region or operation, truncated, extended, any one character changed, random bytes in the
 token's own form, built by hand, or (Forecast, whose tokens live 24 hours) expired. Each is
 refused with the service's error for a bad token, in process and through the server. The
-existing tests (tests/core/test_pagination.py and tests/services/*) cover a few flipped
+existing tests (tests/jobs/test_pagination.py and tests/services/*) cover a few flipped
 positions, other parameters, and for Forecast and Q in Connect another account and region;
 this matrix covers every operation and every attack. A second test checks that no token shows
 an ARN, job id, table or dataset name, knowledge base, account id or count in clear.

@@ -22,7 +22,7 @@ def _bad_record(tmp_path: Path) -> Path:
         "dataset_arn": "arn:aws:forecast:us-east-1:123456789012:dataset/sales",
         "request": {"DatasetImportJobName": "daily", "DatasetArn": "x", "DataSource": 7},
         "progress": {
-            "$class": "importmock.core.lifecycle:Progress",
+            "$class": "importmock.jobs.lifecycle:Progress",
             "family": {"$family": "forecast:dataset-import-job"},
             "started": {"$datetime": "2024-05-06T07:00:00Z"},
             "due": None,

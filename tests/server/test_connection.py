@@ -29,7 +29,7 @@ from botocore.session import get_session
 from botocore.validate import validate_parameters
 from server_support import DEFAULT_ACCOUNT, SECRET, Reply
 
-import importmock.connection
+import importmock.server.connection
 from importmock.server import ThreadedServer
 
 READ_TIMEOUT = 5.0  # seconds any socket read may block
@@ -216,7 +216,7 @@ def server() -> Iterator[ThreadedServer]:
 def quick_idle_server() -> Iterator[ThreadedServer]:
     """A server whose connections close after 1 second idle (the limit is read per connection)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importmock.connection, "IDLE_SECONDS", 1)
+        patch.setattr(importmock.server.connection, "IDLE_SECONDS", 1)
         with ThreadedServer(port=0) as running:
             yield running
 

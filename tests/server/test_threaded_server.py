@@ -38,8 +38,8 @@ from families import (
     start_qconnect_job,
     table_arn,
 )
-from importmock.core.service import service_model
 from importmock.server import ThreadedServer
+from importmock.wire.service import service_model
 
 
 def free_port() -> int:

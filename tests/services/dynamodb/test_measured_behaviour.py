@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
-from importmock.core.protocols import HttpRequest
+from importmock.wire.http import HttpRequest
 from service_support import assert_error, iter_pages
 
 ACCOUNT = "123456789012"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from importmock.core.protocols import HttpRequest
+from importmock.wire.http import HttpRequest
 
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
 EXPORT_ID = "01700000000000-0123abcd"

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
-from importmock.core.protocols import HttpRequest
+from importmock.wire.http import HttpRequest
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"

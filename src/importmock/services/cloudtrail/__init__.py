@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from importmock.core.service import Service
 from importmock.services.cloudtrail.errors import NAMESPACE, InvalidParameterException
 from importmock.services.cloudtrail.imports import LakeImports
+from importmock.wire.service import Service
 
 SERVICE = Service(
     name="cloudtrail",

@@ -6,12 +6,12 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
-from importmock.core.backend import Backend, BackendContext, JobIndex, operation
-from importmock.core.lifecycle import Family, Progress
-from importmock.core.pagination import Key
-from importmock.core.regions import is_region
-from importmock.core.types import Output, Params
+from importmock.jobs.backend import Backend, BackendContext, JobIndex, operation
+from importmock.jobs.lifecycle import Family, Progress
+from importmock.jobs.pagination import Key
+from importmock.jobs.regions import is_region
 from importmock.services.cloudtrail.errors import (
     AccountHasOngoingImportException,
     EventDataStoreARNInvalidException,
@@ -21,6 +21,7 @@ from importmock.services.cloudtrail.errors import (
     InvalidParameterException,
     OperationNotPermittedException,
 )
+from importmock.types import Output, Params
 
 STOPPED = "STOPPED"
 IMPORT = Family(
@@ -48,6 +49,8 @@ _ROLE_ARN = re.compile(r"arn:(?P<partition>[\w-]+):iam::\d{12}:role/[\w+=,.@/-]+
 class LakeImport:
     """One import; each StartImport of it (the first, then every retry) is one attempt."""
 
+    CREATED_BY: ClassVar[str] = "StartImport"  # its request is read against this input on restore
+
     id: str
     key: Key
     destination: str
@@ -58,6 +61,10 @@ class LakeImport:
     region: str
     attempts: list[Progress]
     arn: str | None = None  # imports have no ARN, only an id
+
+    def creating_request(self) -> Params:
+        """StartImport's input, from the parts the import keeps."""
+        return {"ImportSource": self.source, "Destinations": [self.destination]}
 
     @property
     def progress(self) -> Progress:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from importmock.core.service import Service
 from importmock.services.dynamodb.errors import NAMESPACE, ShapeValidationException
 from importmock.services.dynamodb.exports import TableExports
 from importmock.services.dynamodb.imports import TableImports
+from importmock.wire.service import Service
 
 SERVICE = Service(
     name="dynamodb",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NoReturn
 
-from importmock.core.types import Params
 from importmock.services.dynamodb.errors import ShapeValidationException, ValidationException
+from importmock.types import Params
 
 MAX_INDEXES = 20
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importmock.core.errors import ServiceError, ValidationException
+from importmock.errors import ServiceError, ValidationException
 
 NAMESPACE = "com.amazonaws.dynamodb.v20120810"
 

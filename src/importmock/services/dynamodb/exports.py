@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
-from importmock.core.backend import operation
-from importmock.core.lifecycle import Family, Progress
-from importmock.core.pagination import Key
-from importmock.core.sharing import shared
-from importmock.core.types import Output, Params
+from importmock.jobs.backend import operation
+from importmock.jobs.lifecycle import Family, Progress
+from importmock.jobs.pagination import Key
+from importmock.jobs.sharing import shared
 from importmock.services.dynamodb.errors import (
     AccessDeniedException,
     ExportConflictException,
@@ -21,6 +21,7 @@ from importmock.services.dynamodb.errors import (
     ValidationException,
 )
 from importmock.services.dynamodb.tables import TABLE_ARN, TableJobs, invented_item_count, table_id
+from importmock.types import Output, Params
 
 EXPORT = Family(
     key="dynamodb:export",
@@ -37,6 +38,8 @@ _EXPORT_ID = re.compile(r"(\d{14})-([0-9a-f]{8})")
 
 @dataclass(slots=True)
 class TableExport:
+    CREATED_BY: ClassVar[str] = "ExportTableToPointInTime"  # its request is checked on restore
+
     id: str
     arn: str
     key: Key
@@ -44,6 +47,10 @@ class TableExport:
     export_time: datetime | None
     request: Params
     progress: Progress
+
+    def creating_request(self) -> Params:
+        """The ExportTableToPointInTime input that made the job (for a restore's check)."""
+        return self.request
 
     def describe(self, now: datetime, *, created: bool = False) -> Output:
         status = EXPORT.initial if created else self.progress.status(now)

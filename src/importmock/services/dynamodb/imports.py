@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
-from importmock.core.backend import BackendContext, operation
-from importmock.core.lifecycle import Family, Progress
-from importmock.core.pagination import Key
-from importmock.core.sharing import shared
-from importmock.core.types import Output, Params
+from importmock.jobs.backend import BackendContext, operation
+from importmock.jobs.lifecycle import Family, Progress
+from importmock.jobs.pagination import Key
+from importmock.jobs.sharing import shared
 from importmock.services.dynamodb.definitions import check_definition
 from importmock.services.dynamodb.errors import (
     ImportConflictException,
@@ -19,6 +19,7 @@ from importmock.services.dynamodb.errors import (
     ValidationException,
 )
 from importmock.services.dynamodb.tables import TableJobs, invented_item_count, table_id
+from importmock.types import Output, Params
 
 FAILED, ITEM_VALIDATION = "FAILED", "ItemValidationError"
 IMPORT = Family(
@@ -39,17 +40,26 @@ IMPORT = Family(
 
 @dataclass(slots=True)
 class TableImport:
+    CREATED_BY: ClassVar[str] = "ImportTable"  # its request is read against this input on restore
+
     id: str
     arn: str
     key: Key
     table_name: str
     table_arn: str
     # the request without what differs per job (the table name, the client token), so
-    # that equal rest is stored once (core/sharing.py)
+    # that equal rest is stored once (jobs/sharing.py)
     request: Params
     client_token: str | None
     log_group_arn: str
     progress: Progress
+
+    def creating_request(self) -> Params:
+        """ImportTable's input: the job keeps its table name and client token apart."""
+        creation = self.request.get("TableCreationParameters")
+        if isinstance(creation, dict):
+            creation = {**creation, "TableName": self.table_name}
+        return {**self.request, "TableCreationParameters": creation, "ClientToken": self.client_token}
 
     def describe(self, now: datetime, *, created: bool = False) -> Output:
         status = IMPORT.initial if created else self.progress.status(now)

@@ -8,13 +8,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
-from importmock.core.backend import Backend, BackendContext, Job, JobIndex
-from importmock.core.clock import epoch_micros
-from importmock.core.errors import ServiceError
-from importmock.core.idempotency import ClientTokens
-from importmock.core.pagination import Key, Page, TokenForm
-from importmock.core.types import Params
+from importmock.clock import epoch_micros
+from importmock.errors import ServiceError
+from importmock.jobs.backend import Backend, BackendContext, Job, JobIndex
+from importmock.jobs.idempotency import ClientTokens
+from importmock.jobs.pagination import Key, Page, TokenForm
 from importmock.services.dynamodb.errors import AccessDeniedException, ValidationException
+from importmock.types import Params
 
 _NAME = r"[a-zA-Z0-9_.-]{3,255}"
 TABLE_ARN = re.compile(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from importmock.core.service import Service
 from importmock.services.forecast.dataset_import_jobs import DatasetImportJobs
 from importmock.services.forecast.errors import NAMESPACE, InvalidInputException
+from importmock.wire.service import Service
 
 SERVICE = Service(
     name="forecast",

@@ -7,15 +7,15 @@ import re
 
 from botocore.model import Shape
 
-from importmock.core.backend import BackendContext
-from importmock.core.service import service_model
-from importmock.core.types import Params
-from importmock.core.validation import ShapeReader
+from importmock.jobs.backend import BackendContext
 from importmock.services.forecast.errors import (
     InvalidInputException,
     LimitExceededException,
     ResourceNotFoundException,
 )
+from importmock.types import Params
+from importmock.wire.service import service_model
+from importmock.wire.validation import ShapeReader
 
 MAX_TAGS = 50  # per resource, as the Tag shape documents
 

@@ -7,12 +7,12 @@ import math
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
-from importmock.core.backend import Backend, BackendContext, JobIndex, operation
-from importmock.core.lifecycle import Family, Progress
-from importmock.core.pagination import Key
-from importmock.core.sharing import shared
-from importmock.core.types import Output, Params
+from importmock.jobs.backend import Backend, BackendContext, JobIndex, operation
+from importmock.jobs.lifecycle import Family, Progress
+from importmock.jobs.pagination import Key
+from importmock.jobs.sharing import shared
 from importmock.services.forecast.checks import (
     check_job_arn,
     check_role,
@@ -27,6 +27,7 @@ from importmock.services.forecast.errors import (
     ResourceAlreadyExistsException,
     ResourceInUseException,
 )
+from importmock.types import Output, Params
 
 FAMILY = Family(
     key="forecast:dataset-import-job",
@@ -46,6 +47,8 @@ DEFAULTS = {"TimestampFormat": "yyyy-MM-dd HH:mm:ss", "Format": "CSV", "ImportMo
 
 @dataclass(slots=True)
 class DatasetImportJob:
+    CREATED_BY: ClassVar[str] = "CreateDatasetImportJob"  # its request is read against this input on restore
+
     id: str  # Forecast names jobs by ARN only
     arn: str
     key: Key
@@ -56,6 +59,10 @@ class DatasetImportJob:
     tags: dict[str, str]
     deleted: datetime | None = None  # when DeleteDatasetImportJob was called
     gone: datetime | None = None  # when the deletion ends and the job disappears
+
+    def creating_request(self) -> Params:
+        """The CreateDatasetImportJob input that made the job (for a restore's check)."""
+        return self.request
 
     def status(self, now: datetime) -> str:
         if self.deleted is not None:

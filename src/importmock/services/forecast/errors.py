@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importmock.core.errors import ServiceError
+from importmock.errors import ServiceError
 
 NAMESPACE = "com.amazonaws.forecast"
 

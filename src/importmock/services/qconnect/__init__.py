@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from importmock.core.service import Service
 from importmock.services.qconnect.errors import ValidationException
 from importmock.services.qconnect.import_jobs import ImportJobs
 from importmock.services.qconnect.uploads import ContentUploads
+from importmock.wire.service import Service
 
 SERVICE = Service(
     name="qconnect",

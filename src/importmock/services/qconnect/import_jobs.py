@@ -5,20 +5,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
-from importmock.core.backend import Backend, BackendContext, JobIndex, operation
-from importmock.core.idempotency import ClientTokens
-from importmock.core.lifecycle import Family, Progress
-from importmock.core.pagination import Key
-from importmock.core.sharing import shared
-from importmock.core.types import Output, Params
-from importmock.core.uploads import presigned_url
+from importmock.jobs.backend import Backend, BackendContext, JobIndex, operation
+from importmock.jobs.idempotency import ClientTokens
+from importmock.jobs.lifecycle import Family, Progress
+from importmock.jobs.pagination import Key
+from importmock.jobs.sharing import shared
+from importmock.jobs.uploads import presigned_url
 from importmock.services.qconnect.errors import (
     ConflictException,
     ResourceNotFoundException,
     ValidationException,
 )
 from importmock.services.qconnect.knowledge_bases import knowledge_base_arn, knowledge_base_id
+from importmock.types import Output, Params
 
 IMPORT_JOB = Family(
     key="qconnect:import-job",
@@ -35,6 +36,8 @@ TOKEN_WINDOW = timedelta(hours=8)
 
 @dataclass(slots=True)
 class ImportJob:
+    CREATED_BY: ClassVar[str] = "StartImportJob"  # its request is read against this input on restore
+
     id: str
     key: Key
     knowledge_base: str
@@ -43,6 +46,10 @@ class ImportJob:
     progress: Progress
     deleting_since: datetime | None = None
     deleted_at: datetime | None = None
+
+    def creating_request(self) -> Params:
+        """The StartImportJob input that made the job (for a restore's check)."""
+        return self.request
 
     @property
     def arn(self) -> str | None:

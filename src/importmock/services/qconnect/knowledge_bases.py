@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from importmock.core.backend import BackendContext
+from importmock.jobs.backend import BackendContext
 from importmock.services.qconnect.errors import (
     AccessDeniedException,
     ResourceNotFoundException,

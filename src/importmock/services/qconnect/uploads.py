@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from importmock.core.backend import Backend, operation
-from importmock.core.types import Output, Params
+from importmock.jobs.backend import Backend, operation
 from importmock.services.qconnect.knowledge_bases import knowledge_base_id
+from importmock.types import Output, Params
 
 
 class ContentUploads(Backend):
@@ -14,7 +14,7 @@ class ContentUploads(Backend):
 
     The URL is S3-style and presigned in form only. In process, a `requests.put` to it while
     the mock is active is captured; the server hands out URLs on itself that sign the
-    headers to include, and answers the PUT (core/uploads.py). Differs from AWS: the file is
+    headers to include, and answers the PUT (jobs/uploads.py). Differs from AWS: the file is
     kept, not parsed.
     """
 

@@ -1,1 +1,0 @@
-"""The machinery shared by every job family: interception, dispatch, protocols, state."""
