@@ -5,6 +5,9 @@ HttpRequest botocore's patched send builds, and the same ImportMock answers it. 
 HTTP adds is handled here: control calls under /_importmock/, request size, requests the
 mock cannot route, which in process raise in the caller but over HTTP need an answer, and
 the upload and download URLs the mock hands out, which point at the server itself.
+`connection` serves connections, `framing` reads and writes HTTP/1.1 messages, `control`
+answers /_importmock/. This package may import `mock` and every layer below it (`wire`,
+`jobs`, `errors`, `version`, ...), never `importmock` itself, `cli` or `pytest_plugin`.
 """
 
 from __future__ import annotations
