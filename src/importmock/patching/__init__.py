@@ -6,7 +6,8 @@ signer; `moto` moto's stubber, so the two mocks share a process; `requests_captu
 `requests` to AWS endpoints and upload URLs through `responses`; `import_hook` patches
 libraries imported while a mock is active. Each patch module registers itself with the
 registry when imported, here, and none imports another's internals, so there is no circle.
-This package may import `wire`, `jobs` and the modules below them, never `services` or above.
+This package may import `wire`, `jobs` and the modules below them, never `dataplane`,
+`services` or anything above them.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ taken from, accept that mock's NextTokens and generate the same ids next. It is 
 can read and edit (snapshots/codec.py writes the values). The calls a mock answered are not part
 of it. Anything malformed is a ValueError naming where, never a failure inside a backend:
 the request each job keeps is read as AWS reads the request that made it.
-This package may import `faults` and `state` (its own layer), `services`, `patching`,
-`wire`, `jobs` and the modules below them, never `mock`, `server` or anything above.
+This package may import `faults` and `state` (its own layer), `services` and every layer
+below it, never `mock`, `server` or anything above them.
 """
 
 from __future__ import annotations
