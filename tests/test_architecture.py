@@ -21,14 +21,22 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("importmock.jobs",),
     ("importmock.wire",),
     ("importmock.patching",),
+    ("importmock.dataplane",),
     ("importmock.services",),
     ("importmock.faults", "importmock.state", "importmock.snapshots", "importmock.decorators"),
     ("importmock.mock",),
     ("importmock.server",),
     ("importmock", "importmock.cli", "importmock.pytest_plugin", "importmock.__main__"),
 )
-PACKAGES = ("importmock.jobs", "importmock.wire", "importmock.patching", "importmock.services",
-            "importmock.snapshots", "importmock.server")
+PACKAGES = (
+    "importmock.jobs",
+    "importmock.wire",
+    "importmock.patching",
+    "importmock.dataplane",
+    "importmock.services",
+    "importmock.snapshots",
+    "importmock.server",
+)
 
 
 def module_name(path: Path) -> str:

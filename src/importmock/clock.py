@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 
@@ -20,6 +21,15 @@ class Clock:
 
     def __init__(self, start: datetime | None = None) -> None:
         self._now = _aware(start) if start is not None else real_now()
+        self._listeners: list[Callable[[datetime], None]] = []
+
+    def on_move(self, listener: Callable[[datetime], None]) -> None:
+        """Calls `listener(now)` after every `advance` and `set` (the mock runs due work)."""
+        self._listeners.append(listener)
+
+    def _moved(self) -> None:
+        for listener in self._listeners:
+            listener(self._now)
 
     def now(self) -> datetime:
         """Returns the current mock time, timezone-aware UTC."""
@@ -43,6 +53,7 @@ class Clock:
         if step > LATEST - self._now:
             raise ValueError(f"the clock reaches only {LATEST:%Y-%m-%d}")
         self._now += step
+        self._moved()
         return self._now
 
     def set(self, when: datetime) -> None:
@@ -55,6 +66,7 @@ class Clock:
             ValueError: a naive `when`, or one outside 1970-04-01 to 4999-01-01.
         """
         self._now = _aware(when)
+        self._moved()
 
 
 def real_now() -> datetime:

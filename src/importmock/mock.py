@@ -6,12 +6,14 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from botocore.model import OperationModel
 
 from importmock.clock import Clock, real_now
+from importmock.dataplane import DataPlane
 from importmock.decorators import decorate
 from importmock.errors import (
     InvalidSignatureException,
@@ -63,6 +65,11 @@ class ImportMock:
         durations: per-family overrides of `duration`, keyed like ``"dynamodb:import"``.
         state: a snapshot (a dict from `snapshot`, or the path of a JSON file holding one)
             that every start, and `reset`, begins from instead of a fresh world.
+        s3_endpoint_url: the S3 server jobs read and write (moto's server, LocalStack,
+            MinIO); by default moto's S3 in process while moto's `mock_aws` is active.
+        dynamodb_endpoint_url: the DynamoDB server imports fill and exports read; it also
+            serves CloudWatch Logs, unless `logs_endpoint_url` names another.
+        logs_endpoint_url: where imports log the items they refused.
 
     Raises:
         ValueError: a bad option, or a `state` that is not a snapshot importmock reads.
@@ -75,6 +82,9 @@ class ImportMock:
         duration: float | None = 0.0,
         durations: Mapping[str, float | None] | None = None,
         state: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+        s3_endpoint_url: str | None = None,
+        dynamodb_endpoint_url: str | None = None,
+        logs_endpoint_url: str | None = None,
     ) -> None:
         from importmock.services import FAMILIES, SERVICES
 
@@ -92,14 +102,17 @@ class ImportMock:
         self._lock = threading.RLock()
         self._depth = 0
         self._clock = Clock()  # one object for the mock's life, so a test may hold on to it
+        endpoints = {"s3": s3_endpoint_url, "dynamodb": dynamodb_endpoint_url, "logs": logs_endpoint_url}
+        self._dataplane = DataPlane({name: url for name, url in endpoints.items() if url})
         self._start_from = None if state is None else _load(state)
         # read now, so a bad file fails where it is named, and so a mock that answers
         # without being started (the server's) begins from its state too
         self._state = (
-            State(self._durations, self._clock)
+            State(self._durations, self._clock, dataplane=self._dataplane)
             if self._start_from is None
-            else State.restored(self._start_from, self._durations, self._clock)
+            else State.restored(self._start_from, self._durations, self._clock, self._dataplane)
         )
+        self._clock.on_move(self._run_due_work)  # after the state: restoring one sets the clock
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -186,7 +199,9 @@ class ImportMock:
             found = next(self._state.jobs(job), None)
             if found is None:
                 raise ValueError(f"no job {job!r} in this mock")
-            found.progress.finish(self.clock.now(), status, failure_code, failure_message)
+            now = self.clock.now()
+            found.progress.finish(now, status, failure_code, failure_message)
+            self._state.work.finished(found.progress, now)  # a successful end does its work now
 
     def fail_next(
         self,
@@ -265,16 +280,16 @@ class ImportMock:
         """
         document = _load(snapshot)
         with self._lock:
-            self._state = State.restored(document, self._durations, self._clock)
+            self._state = State.restored(document, self._durations, self._clock, self._dataplane)
             if self.active:
                 requests_capture.capture()
 
     def _fresh_state(self) -> None:
         if self._start_from is not None:
-            self._state = State.restored(self._start_from, self._durations, self._clock)
+            self._state = State.restored(self._start_from, self._durations, self._clock, self._dataplane)
             return
         self._clock.set(real_now())
-        self._state = State(self._durations, self._clock)
+        self._state = State(self._durations, self._clock, dataplane=self._dataplane)
 
     # -- answering --------------------------------------------------------------------
 
@@ -309,6 +324,11 @@ class ImportMock:
         except (NotImplementedOperation, UnmockedRequest):
             return False
 
+    def _run_due_work(self, now: datetime) -> None:
+        """Runs the data-plane work the clock's move has made due (see jobs/work.py)."""
+        with self._lock:
+            self._state.work.run_due(now)
+
     def answer(self, request: HttpRequest) -> HttpResponse:
         """Answers one AWS request (the in-process and the server path alike)."""
         route = self._dispatcher.route(request)
@@ -329,8 +349,11 @@ class ImportMock:
             params = service.read(operation, params)
             backend_class, method = service.handlers[operation.name]
             with self._lock:
+                work = self._state.work
+                work.run_due(self._clock.now())  # so the handler reads what the work did
                 backend = self._state.backend(backend_class, account, caller.region)
                 output = getattr(backend, method)(params)
+                work.run_due(self._clock.now())  # a job created due at once does its work now
             response = service.protocol.response(operation, output)
         except ServiceError as failure:
             error = failure.error_code

@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 
 from importmock.clock import Clock
 from importmock.faults import Faults
-from importmock.jobs.backend import Backend, BackendContext, Job
+from importmock.jobs.backend import Backend, BackendContext, DataPlane, Job, NoDataPlane
 from importmock.jobs.pagination import PageTokens
 from importmock.jobs.uploads import Uploads
+from importmock.jobs.work import Work
 
 B = TypeVar("B", bound=Backend)
 
@@ -53,8 +54,11 @@ class State:
         *,
         rng: random.Random | None = None,
         secret: bytes | None = None,
+        dataplane: DataPlane | None = None,
     ) -> None:
         self.clock = clock
+        self.work = Work()
+        self.dataplane: DataPlane = dataplane if dataplane is not None else NoDataPlane()
         self.calls: list[Call] = []
         self._durations = durations
         self._rng = rng if rng is not None else random.Random(secrets.randbits(64))
@@ -68,7 +72,11 @@ class State:
 
     @classmethod
     def restored(
-        cls, document: Mapping[str, Any], durations: Mapping[str, float | None], clock: Clock
+        cls,
+        document: Mapping[str, Any],
+        durations: Mapping[str, float | None],
+        clock: Clock,
+        dataplane: DataPlane | None = None,
     ) -> State:
         """A state holding what a snapshot holds (see snapshots/), calls aside.
 
@@ -79,7 +87,7 @@ class State:
         from importmock.services import SERVICES
 
         head = snapshots.header(document)
-        state = cls(durations, clock, rng=head.rng, secret=head.secret)
+        state = cls(durations, clock, rng=head.rng, secret=head.secret, dataplane=dataplane)
         top, _ = snapshots.restore(document, SERVICES, state.backend, state.faults, state.uploads)
         state._next = max(head.sequence, top + 1)  # never a key a restored job holds
         clock.set(head.clock)
@@ -108,6 +116,8 @@ class State:
                 self._tokens,
                 self._sequence,
                 self.uploads,
+                self.work,
+                self.dataplane,
             )
             found = self._backends[key] = cls(context)
         return found  # type: ignore[return-value]

@@ -16,6 +16,7 @@ from importmock.jobs.lifecycle import Family, Progress
 from importmock.jobs.pagination import InvalidToken, Key, Page, PageTokens, TokenForm, take_page
 from importmock.jobs.regions import partition_of
 from importmock.jobs.uploads import Uploads
+from importmock.jobs.work import Perform, Work
 
 H = TypeVar("H", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -113,6 +114,20 @@ class JobIndex(Generic[J]):
         return [self._keys, self._groups.setdefault(self._group(job), [])]
 
 
+class DataPlane(Protocol):
+    """Where a job's work reads and writes (importmock's dataplane package gives one)."""
+
+    def client(self, service: str, region: str) -> Any | None:
+        """A botocore client of `service` in `region`, or None: no data plane, outcomes invented."""
+
+
+class NoDataPlane:
+    """No S3 or DynamoDB to reach: every job keeps its invented outcome."""
+
+    def client(self, service: str, region: str) -> Any | None:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class BackendContext:
     """What a backend knows of the world: who calls, where, and the mock's shared parts."""
@@ -125,6 +140,8 @@ class BackendContext:
     tokens: PageTokens
     sequence: Callable[[], int]
     uploads: Uploads
+    work: Work
+    dataplane: DataPlane
 
     @property
     def partition(self) -> str:
@@ -163,6 +180,17 @@ class Backend:
     def find_job(self, ref: str) -> Job | None:
         """The job whose id or ARN is `ref`, for `mock.finish`; families override this."""
         return None
+
+    def data_client(self, service: str) -> Any | None:
+        """A client of the data plane in this backend's region, or None when there is none."""
+        return self.context.dataplane.client(service, self.context.region)
+
+    def when_succeeded(self, progress: Progress, perform: Perform) -> None:
+        """Runs `perform` once the job succeeds (on the clock, or by `finish`).
+
+        A Failure it returns ends the job in that failed status at the same moment.
+        """
+        self.context.work.schedule(progress, perform)
 
     def arn(self, resource: str) -> str:
         c = self.context

@@ -82,6 +82,15 @@ class Progress:
         """Ends the job now in a status `finish` does not offer (StopImport, StopResource)."""
         self.outcome, self.ended = status, max(now, self.started)  # a clock set back: not before it began
 
+    def fail(self, status: str, code: str | None, message: str | None) -> None:
+        """Ends a job that was to succeed in a failed status instead, at the same moment.
+
+        Its data-plane work found it cannot be done (a missing bucket): AWS shows the job
+        failed when it ends, not succeeded and then failed.
+        """
+        self.ended = self.ended or self.due or self.started
+        self.outcome, self.failure_code, self.failure_message = status, code, message
+
     def finish(self, now: datetime, status: str | None, code: str | None, message: str | None) -> None:
         """Ends the job now; see `ImportMock.finish` for the rules."""
         status = status or self.family.succeeded

@@ -26,7 +26,7 @@ from importmock.wire.http import HttpRequest
 
 def _send(session: URLLib3Session, request: AWSPreparedRequest) -> AWSResponse:
     responder = active()
-    if responder is None:  # someone patched over us; we pass through untouched
+    if responder is None or hasattr(request, registry.DIRECT):  # patched over us, or upstream data plane
         return (_SEND.original or _BOTOCORE_SEND)(session, request)  # type: ignore[no-any-return]
     asked = http_request(request)
     try:

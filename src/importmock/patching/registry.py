@@ -185,6 +185,17 @@ def on_last_stop(release: Callable[[], None]) -> None:
         _on_last_stop.append(release)
 
 
+DIRECT = "_importmock_direct"  # set on a request that passes the patch: an upstream data plane's
+
+
+def send_directly(request: Any, **_: Any) -> None:
+    """A `before-send` handler: its client's requests go to the network past the patch.
+
+    The mark is on the request itself, so nothing carries over to another client's request.
+    """
+    setattr(request, DIRECT, True)
+
+
 def active() -> Responder | None:
     """The mock that answers now, if any."""
     return _stack[-1] if _stack else None

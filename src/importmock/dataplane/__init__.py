@@ -1,0 +1,92 @@
+"""The data plane: the S3, DynamoDB and CloudWatch Logs a job's work reads and writes.
+
+importmock never implements those services: a job reaches them through ordinary botocore
+clients, as an AWS service would. In process they are moto's, while moto's `mock_aws` is
+active (the clients' requests go to moto's stubber like any test's); in server mode they are
+the servers named by endpoint URLs (moto's server, LocalStack, MinIO). With neither, there is
+no data plane and jobs keep their invented outcomes. This package may import `patching` and
+the layers below it (to send past importmock's own patch), never `services` or above.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import botocore.session
+from botocore.config import Config
+
+from importmock.patching import registry
+
+# the services a job's work reaches, and the endpoint option naming each in server mode
+SERVICES = ("s3", "dynamodb", "logs")
+
+
+class DataPlane:
+    """Clients of the data plane, one per service and region, made on first use.
+
+    Args:
+        endpoints: service -> endpoint URL of an upstream server (``{"s3": "http://..."}``);
+            a service without one falls back to the DynamoDB endpoint for CloudWatch Logs
+            (moto's server and LocalStack serve every service on one port). None: moto in
+            process, while its mock is active.
+    """
+
+    def __init__(self, endpoints: Mapping[str, str] | None = None) -> None:
+        self._endpoints = dict(endpoints or {})
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._session: botocore.session.Session | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def upstream(self) -> bool:
+        """Whether the data plane is a server's (endpoint URLs), not moto's in process."""
+        return bool(self._endpoints)
+
+    def available(self) -> bool:
+        """Whether jobs can do their work now: an upstream, or moto's mock active."""
+        return self.upstream or _moto_active()
+
+    def client(self, service: str, region: str) -> Any | None:
+        """A botocore client of `service` in `region`, or None when there is no data plane."""
+        if not self.available():
+            return None
+        key = (service, region)
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                found = self._clients[key] = self._new_client(service, region)
+        return found
+
+    def _new_client(self, service: str, region: str) -> Any:
+        if self._session is None:  # made late: a session made after moto's import carries its hook
+            self._session = botocore.session.get_session()
+        endpoint = self._endpoints.get(service) or (
+            self._endpoints.get("dynamodb") if service == "logs" else None
+        )
+        if self.upstream and endpoint is None:
+            endpoint = next(iter(self._endpoints.values()))
+        config = Config(
+            retries={"mode": "standard", "total_max_attempts": 3},
+            s3={"addressing_style": "path"},  # MinIO and moto's server by name, no DNS
+        )
+        client = self._session.create_client(
+            service,
+            region_name=region,
+            endpoint_url=endpoint,
+            aws_access_key_id=registry.FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=registry.FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            config=config,
+        )
+        if self.upstream:  # an active mock in this process must let these go to the server
+            client.meta.events.register("before-send", registry.send_directly)
+        return client
+
+
+def _moto_active() -> bool:
+    """Whether moto's `mock_aws` is active in this process (moto never imported by us)."""
+    models = sys.modules.get("moto.core.models")
+    stubber = getattr(models, "botocore_stubber", None)
+    return bool(getattr(stubber, "enabled", False))
