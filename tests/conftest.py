@@ -8,20 +8,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.validate import validate_parameters
 
 import importmock.wire.serializer
 from importmock import ImportMock, mock_imports
+from service_support import check_shape
 
 # every handler output is checked against the model before it is sent
 importmock.wire.serializer.CHECK_OUTPUTS = True
-
-
-def check_shape(operation_model: Any, response: dict[str, Any]) -> None:
-    """Fails unless `response` (a parsed boto3 response) fits the operation's output shape."""
-    body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    if operation_model.output_shape is not None:
-        validate_parameters(body, operation_model.output_shape)
 
 
 def _check_after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:

@@ -1,14 +1,43 @@
-"""What the service test suites share: client fixtures, error checks and listing traversal."""
+"""What the test suites share: accounts, client fixtures, shape checks, raw requests, error
+checks and listing traversal (family requests: families.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from botocore.model import OperationModel
+from botocore.parsers import create_parser
+from botocore.validate import validate_parameters
+
+from importmock import ImportMock
+from importmock.wire.http import HttpRequest
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+ACCOUNT = "123456789012"  # the mock's default account
+OTHER_ACCOUNT = "111122223333"
+# whole milliseconds, so the value survives the services' epoch-seconds wire format exactly
+T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
+
+
+def check_shape(operation_model: OperationModel, response: Mapping[str, Any]) -> None:
+    """Fails unless `response` (a parsed boto3 response) fits the operation's output shape."""
+    body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    if operation_model.output_shape is not None:
+        validate_parameters(body, operation_model.output_shape)
+
+
+def parsed_answer(
+    protocol: str, operation_model: OperationModel, status: int, headers: Mapping[str, str], body: bytes
+) -> dict[str, Any]:
+    """A raw answer as botocore's `protocol` parser reads it, checked against the output shape."""
+    http = {"status_code": status, "headers": headers, "body": body}
+    answer: dict[str, Any] = create_parser(protocol).parse(http, operation_model.output_shape)
+    check_shape(operation_model, answer)
+    return answer
 
 
 def client_fixture(service: str, *, validate: bool = True, within: str = "mock") -> Any:
@@ -62,3 +91,39 @@ def iter_pages(client: Any, operation: str, size_key: str, size: int, **params: 
         yield page
         if not (token := page.get("NextToken")):
             return
+
+
+def raw_json_call(
+    mock: ImportMock,
+    service: str,
+    target: str,
+    body: object,
+    region: str = "us-east-1",
+    headers: Mapping[str, str] | None = None,
+) -> tuple[int, Any]:
+    """A JSON-protocol request sent as a client that validates nothing would, to `mock.answer`.
+
+    Args:
+        mock: the active mock.
+        service: the endpoint's and the SigV4 scope's service name (`dynamodb`, `forecast`).
+        target: the X-Amz-Target value (`DynamoDB_20120810.ImportTable`).
+        body: the JSON body, or bytes sent as they are.
+        region: the endpoint's and the scope's region.
+        headers: more headers (a Content-Type, say); none is sent unless given.
+
+    Returns:
+        The HTTP status and the JSON document of the answer.
+    """
+    scope = f"AKID/20260101/{region}/{service}/aws4_request"
+    request = HttpRequest(
+        "POST",
+        f"https://{service}.{region}.amazonaws.com/",
+        {
+            "x-amz-target": target,
+            "authorization": f"AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders=host, Signature=0",
+            **(headers or {}),
+        },
+        body if isinstance(body, bytes) else json.dumps(body).encode(),
+    )
+    response = mock.answer(request)
+    return response.status, json.loads(response.body)

@@ -10,7 +10,6 @@ from typing import Any
 import aiobotocore.session
 import pytest
 
-from conftest import check_shape
 from families import (
     dataset_arn,
     dataset_import_request,
@@ -19,6 +18,7 @@ from families import (
     table_arn,
 )
 from importmock import ImportMock, mock_imports
+from service_support import check_shape
 
 KB = "0123abcd-0123-4abc-8def-0123456789ab"
 

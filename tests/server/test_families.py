@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from botocore.parsers import create_parser
-from botocore.validate import validate_parameters
 from server_support import ACCOUNT_A, Connect, Reply, advance, finish, json_target_call
 
 from families import (
@@ -30,6 +28,7 @@ from families import (
 )
 from importmock.server import ThreadedServer
 from importmock.services import SERVICES
+from service_support import parsed_answer
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
@@ -443,10 +442,7 @@ def parsed(service: Any, operation: str, reply: Reply) -> dict[str, Any]:
     """A raw JSON-protocol answer as botocore reads it, checked against the output shape."""
     model = service.model.operation_model(operation)
     assert reply.status == 200, reply.body
-    http = {"status_code": reply.status, "headers": reply.headers, "body": reply.body}
-    answer = create_parser("json").parse(http, model.output_shape)
-    validate_parameters({k: v for k, v in answer.items() if k != "ResponseMetadata"}, model.output_shape)
-    return answer
+    return parsed_answer("json", model, reply.status, reply.headers, reply.body)
 
 
 def json_call(server: ThreadedServer, service: Any, target: str, body: dict[str, Any]) -> Reply:

@@ -15,8 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from botocore.exceptions import EndpointConnectionError
-from botocore.parsers import create_parser
-from botocore.validate import validate_parameters
 from server_support import (
     ACCOUNT_A,
     ACCOUNT_B,
@@ -40,6 +38,7 @@ from families import (
 )
 from importmock.server import ThreadedServer
 from importmock.wire.service import service_model
+from service_support import parsed_answer
 
 
 def free_port() -> int:
@@ -342,9 +341,7 @@ def test_start_content_upload_url_names_the_host_the_client_reached(
     )
 
     operation = service_model("qconnect").operation_model("StartContentUpload")
-    http = {"status_code": reply.status, "headers": reply.headers, "body": reply.body}
-    answer = create_parser("rest-json").parse(http, operation.output_shape)
-    validate_parameters({k: v for k, v in answer.items() if k != "ResponseMetadata"}, operation.output_shape)
+    answer = parsed_answer("rest-json", operation, reply.status, reply.headers, reply.body)
     assert answer["url"].startswith(f"http://{host}/importmock-uploads/{ACCOUNT_A}/{answer['uploadId']}?")
 
 

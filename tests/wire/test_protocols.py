@@ -6,14 +6,13 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from botocore.parsers import create_parser
-from botocore.validate import validate_parameters
 
 from importmock.services import SERVICES
 from importmock.wire.http import HttpRequest, json_bytes
 from importmock.wire.protocols import target_prefixes
 from importmock.wire.serializer import serialize
 from importmock.wire.service import service_model
+from service_support import parsed_answer
 
 DOCUMENTS = [
     {"a": "plain", "b": 'quote " and \\ backslash', "c": "tab\tnew\nline\x00", "d": "é ☃ 🚀"},
@@ -127,10 +126,7 @@ def _post(mock, service, target: str):
 
 def _parsed(operation, response) -> dict:
     """The response as botocore's JSON parser reads it, checked against the output shape."""
-    http = {"status_code": response.status, "headers": response.headers, "body": response.body}
-    parsed = create_parser("json").parse(http, operation.output_shape)
-    validate_parameters({k: v for k, v in parsed.items() if k != "ResponseMetadata"}, operation.output_shape)
-    return parsed
+    return parsed_answer("json", operation, response.status, response.headers, response.body)
 
 
 @pytest.mark.parametrize(("service", "prefix"), TARGETS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -10,8 +9,8 @@ from botocore.exceptions import ClientError
 from botocore.model import StructureShape
 
 from importmock.services import SERVICES
-from importmock.wire.http import HttpRequest
 from importmock.wire.validation import compiled
+from service_support import raw_json_call
 
 TABLE = {
     "TableName": "orders",
@@ -22,19 +21,8 @@ TABLE = {
 
 
 def raw_call(mock, target: str, body: object, region: str = "us-east-1") -> tuple[int, dict]:
-    """Sends a request the way a client that validates nothing would."""
-    request = HttpRequest(
-        "POST",
-        f"https://dynamodb.{region}.amazonaws.com/",
-        {
-            "x-amz-target": f"DynamoDB_20120810.{target}",
-            "authorization": f"AWS4-HMAC-SHA256 Credential=AKID/20260101/{region}/dynamodb/aws4_request, "
-            "SignedHeaders=host, Signature=0",
-        },
-        body if isinstance(body, bytes) else json.dumps(body).encode(),
-    )
-    response = mock.answer(request)
-    return response.status, json.loads(response.body)
+    """Sends a DynamoDB request the way a client that validates nothing would."""
+    return raw_json_call(mock, "dynamodb", f"DynamoDB_20120810.{target}", body, region)
 
 
 def error_of(call) -> dict:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
 from importmock import ImportMock
+from service_support import ACCOUNT
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "111122223333"
-# whole milliseconds, so the value survives CloudTrail's epoch-seconds wire format exactly
-T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 UNKNOWN_ID = "01234567-89ab-4cde-8f01-23456789abcd"
 STORE_ID = "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"

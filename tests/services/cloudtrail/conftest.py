@@ -6,10 +6,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from cloudtrail_lake import T0
 
 from importmock import ImportMock, mock_imports
-from service_support import client_fixture
+from service_support import T0, client_fixture
 
 ct = client_fixture("cloudtrail")
 raw = client_fixture("cloudtrail", validate=False)

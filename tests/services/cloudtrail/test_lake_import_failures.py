@@ -7,19 +7,9 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
-from cloudtrail_lake import (
-    ACCOUNT,
-    OTHER_ACCOUNT,
-    SOURCE_URI,
-    T0,
-    UNKNOWN_ID,
-    end_import,
-    error_of,
-    get,
-    source,
-    start,
-)
+from cloudtrail_lake import SOURCE_URI, UNKNOWN_ID, end_import, error_of, get, source, start
 
+from service_support import ACCOUNT, OTHER_ACCOUNT, T0
 from tampering import flip
 
 LOG_FILE = re.compile(

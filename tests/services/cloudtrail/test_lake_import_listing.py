@@ -7,21 +7,10 @@ from collections import Counter
 
 import pytest
 from botocore.exceptions import ClientError
-from cloudtrail_lake import (
-    ACCOUNT,
-    OTHER_ACCOUNT,
-    OTHER_STORE,
-    STORE,
-    T0,
-    error_of,
-    get,
-    listed_ids,
-    source,
-    start,
-    store_arn,
-)
+from cloudtrail_lake import OTHER_STORE, STORE, error_of, get, listed_ids, source, start, store_arn
 
 from importmock import mock_imports
+from service_support import ACCOUNT, OTHER_ACCOUNT, T0
 from tampering import flip
 
 

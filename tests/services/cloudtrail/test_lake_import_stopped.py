@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from cloudtrail_lake import STORE, T0, error_of, get, listed_ids, start
+from cloudtrail_lake import STORE, error_of, get, listed_ids, start
+
+from service_support import T0
 
 
 def test_get_import_stopped_by_finish(waiting):

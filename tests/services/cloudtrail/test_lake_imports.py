@@ -7,13 +7,10 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 from cloudtrail_lake import (
-    ACCOUNT,
-    OTHER_ACCOUNT,
     OTHER_STORE,
     SOURCE_URI,
     STATISTICS,
     STORE,
-    T0,
     UNKNOWN_ID,
     UUID,
     end_import,
@@ -26,6 +23,7 @@ from cloudtrail_lake import (
 )
 
 from importmock import mock_imports
+from service_support import ACCOUNT, OTHER_ACCOUNT, T0
 
 
 @pytest.fixture

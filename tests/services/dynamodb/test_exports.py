@@ -10,11 +10,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
-from service_support import assert_error, epoch_ms, iter_pages
+from service_support import ACCOUNT, OTHER_ACCOUNT, assert_error, epoch_ms, iter_pages
 from tampering import flip
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "111122223333"
 # whole seconds: botocore sends request timestamps to DynamoDB as whole epoch seconds
 T0 = datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
 MUSIC = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Music"

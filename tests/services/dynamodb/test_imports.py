@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
-from service_support import assert_error, epoch_ms, iter_pages
+from service_support import ACCOUNT, OTHER_ACCOUNT, T0, assert_error, epoch_ms, iter_pages
 from tampering import flip
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "111122223333"
-# whole milliseconds, so the value survives DynamoDB's epoch-seconds wire format exactly
-T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
 UNKNOWN_ARN = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Nope/import/01700000000000-0123abcd"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 COUNTERS = ("ErrorCount", "ProcessedItemCount", "ImportedItemCount")

@@ -6,19 +6,15 @@ an import that failed on items keeps its table; ListExports runs in reverse orde
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
 
 from importmock import mock_imports
-from importmock.wire.http import HttpRequest
-from service_support import assert_error, iter_pages
+from service_support import ACCOUNT, T0, assert_error, iter_pages, raw_json_call
 
-ACCOUNT = "123456789012"
-T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
 ID = "01700000000000-0123abcd"
 MUSIC = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/Music"
 TABLES = [f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{name}" for name in ("Alpha", "Music", "Zulu")]
@@ -104,22 +100,11 @@ def test_describe_import_foreign_arn_access_denied_before_format_check(ddb, arn)
 def test_describe_export_access_denied_wire_format(mock):
     # a common error, not in DescribeExport's model: JSON 1.0 `__type` with coral's namespace
     body = {"ExportArn": "arn:aws:dynamodb:us-east-1:000000000000:table/nonexistent_table_xyz"}
-    request = HttpRequest(
-        "POST",
-        "https://dynamodb.us-east-1.amazonaws.com/",
-        {
-            "x-amz-target": "DynamoDB_20120810.DescribeExport",
-            "content-type": "application/x-amz-json-1.0",
-            "authorization": "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, "
-            "SignedHeaders=host, Signature=0",
-        },
-        json.dumps(body).encode(),
-    )
+    target, json_10 = "DynamoDB_20120810.DescribeExport", {"content-type": "application/x-amz-json-1.0"}
 
-    response = mock.answer(request)
-    document = json.loads(response.body)
+    status, document = raw_json_call(mock, "dynamodb", target, body, headers=json_10)
 
-    assert response.status == 400
+    assert status == 400
     assert document["__type"] == "com.amazon.coral.service#AccessDeniedException"
     assert document["message"] == "Access is denied"
 

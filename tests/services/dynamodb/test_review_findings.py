@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
 
-from importmock.wire.http import HttpRequest
+from service_support import raw_json_call
 
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
 EXPORT_ID = "01700000000000-0123abcd"
@@ -81,18 +80,7 @@ def test_import_table_without_client_token_is_refused(mock) -> None:
             "BillingMode": "PAY_PER_REQUEST",
         },
     }
-    request = HttpRequest(
-        "POST",
-        "https://dynamodb.us-east-1.amazonaws.com/",
-        {
-            "x-amz-target": "DynamoDB_20120810.ImportTable",
-            "authorization": "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, "
-            "SignedHeaders=host, Signature=0",
-        },
-        json.dumps(body).encode(),
-    )
-    response = mock.answer(request)
-    document = json.loads(response.body)
-    assert response.status == 400
+    status, document = raw_json_call(mock, "dynamodb", "DynamoDB_20120810.ImportTable", body)
+    assert status == 400
     assert document["__type"] == "com.amazon.coral.validate#ValidationException"
     assert "'clientToken'" in document["message"]

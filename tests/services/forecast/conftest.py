@@ -7,10 +7,7 @@ from typing import Any
 
 import pytest
 
-from service_support import client_fixture
-
-ACCOUNT = "123456789012"
-
+from service_support import ACCOUNT, client_fixture
 
 fc = client_fixture("forecast", within="importmock")
 raw = client_fixture("forecast", validate=False, within="importmock")

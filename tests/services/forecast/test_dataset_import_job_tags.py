@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from forecast_support import SALES, UNKNOWN
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "111122223333"
-SALES = f"arn:aws:forecast:us-east-1:{ACCOUNT}:dataset/sales"
-UNKNOWN = f"arn:aws:forecast:us-east-1:{ACCOUNT}:dataset-import-job/sales/never_created"
+from service_support import ACCOUNT, OTHER_ACCOUNT
 
 
 def tags_of(client, arn):

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
+from forecast_support import SALES, UNKNOWN, WAITING
 
 from importmock import mock_imports
-from importmock.wire.http import HttpRequest
+from service_support import ACCOUNT, OTHER_ACCOUNT, T0, raw_json_call
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "111122223333"
 FAMILY = "forecast:dataset-import-job"
-T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
-SALES = f"arn:aws:forecast:us-east-1:{ACCOUNT}:dataset/sales"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/ForecastRole"
 JOB_PREFIX = f"arn:aws:forecast:us-east-1:{ACCOUNT}:dataset-import-job/"
-UNKNOWN = f"{JOB_PREFIX}sales/never_created"
 SLOW = pytest.mark.importmock(durations={FAMILY: 60})
-WAITING = pytest.mark.importmock(duration=None)
 OPTIONAL = ("TimeZone", "UseGeolocationForTimeZone", "GeolocationFormat", "Message")
 
 
@@ -289,21 +283,10 @@ def test_create_dataset_import_job_wrong_json_type_is_serialization_error(raw):
     ],
 )
 def test_create_dataset_import_job_odd_bodies_get_aws_errors(importmock, body):
-    request_ = HttpRequest(
-        "POST",
-        "https://forecast.us-east-1.amazonaws.com/",
-        {
-            "x-amz-target": "AmazonForecast.CreateDatasetImportJob",
-            "authorization": "AWS4-HMAC-SHA256 Credential=AKID/20240506/us-east-1/forecast/aws4_request, "
-            "SignedHeaders=host, Signature=0",
-        },
-        json.dumps(body).encode(),
-    )
+    status, document = raw_json_call(importmock, "forecast", "AmazonForecast.CreateDatasetImportJob", body)
 
-    response = importmock.answer(request_)
-
-    assert response.status == 400
-    assert json.loads(response.body)["__type"].split("#")[1] in {
+    assert status == 400
+    assert document["__type"].split("#")[1] in {
         "SerializationException",
         "InvalidInputException",
     }

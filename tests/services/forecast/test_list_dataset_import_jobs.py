@@ -9,14 +9,12 @@ from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
+from forecast_support import SALES, WAITING
 
+from service_support import ACCOUNT, OTHER_ACCOUNT
 from tampering import flip
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "111122223333"
-SALES = f"arn:aws:forecast:us-east-1:{ACCOUNT}:dataset/sales"
 PRICES = f"arn:aws:forecast:us-east-1:{ACCOUNT}:dataset/prices"
-WAITING = pytest.mark.importmock(duration=None)
 
 
 def listed(client, **params):

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from botocore.exceptions import ClientError
+from qconnect_support import kb_arn, put
 
-from service_support import assert_error, assert_names_field
+from service_support import ACCOUNT, OTHER_ACCOUNT, T0, assert_error, assert_names_field
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "111122223333"
-T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
 CONTENT_TYPES = [
     "text/plain",
     "text/html",
@@ -28,16 +26,8 @@ CONTENT_TYPES = [
 ]
 
 
-def kb_arn(kb, region="us-east-1", account=ACCOUNT):
-    return f"arn:aws:wisdom:{region}:{account}:knowledge-base/{kb}"
-
-
 def start_upload(client, kb, content_type="text/csv", **extra):
     return client.start_content_upload(knowledgeBaseId=kb, contentType=content_type, **extra)
-
-
-def put(upload, data=b"question,answer\nhi,hello\n"):
-    return requests.put(upload["url"], data=data, headers=upload["headersToInclude"], timeout=5)
 
 
 # StartContentUpload

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import requests
+from qconnect_support import put
 
 from importmock import mock_imports
 
@@ -15,7 +16,7 @@ KB = "0123abcd-0123-4abc-8def-0123456789ab"
 def start(client, body: bytes | None = b"name,content\nhi,Hello\n", **extra):
     upload = client.start_content_upload(knowledgeBaseId=KB, contentType="text/csv")
     if body is not None:
-        requests.put(upload["url"], data=body, headers=upload["headersToInclude"], timeout=5)
+        put(upload, body)
     return client.start_import_job(
         knowledgeBaseId=KB, importJobType="QUICK_RESPONSES", uploadId=upload["uploadId"], **extra
     )["importJob"]

@@ -6,19 +6,16 @@ import re
 import string
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from botocore.exceptions import ClientError
+from qconnect_support import kb_arn, put
 
 from importmock import mock_imports
-from service_support import assert_error, assert_names_field
+from service_support import OTHER_ACCOUNT, T0, assert_error, assert_names_field
 from tampering import flip
 
-ACCOUNT = "123456789012"
-OTHER_ACCOUNT = "111122223333"
-# whole milliseconds, as the mock's clock keeps time
-T0 = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 CONNECT = {"source": "AMAZON_CONNECT", "configuration": {"connectConfiguration": {"instanceId": "inst-1"}}}
 OTHER_ACCOUNT_KEYS = {"aws_access_key_id": OTHER_ACCOUNT, "aws_secret_access_key": "secret"}
@@ -26,10 +23,6 @@ OTHER_ACCOUNT_KEYS = {"aws_access_key_id": OTHER_ACCOUNT, "aws_secret_access_key
 ELSEWHERE = pytest.mark.parametrize(
     "client_kwargs", [{"region_name": "us-west-2"}, OTHER_ACCOUNT_KEYS], ids=["other-region", "other-account"]
 )
-
-
-def kb_arn(kb, region="us-east-1", account=ACCOUNT, partition="aws"):
-    return f"arn:{partition}:wisdom:{region}:{account}:knowledge-base/{kb}"
 
 
 def upload_id(client, kb):
@@ -259,14 +252,13 @@ def test_start_import_job_knowledge_base_arn_carries_partition_region_account(
 
 
 def test_start_import_job_after_upload_put(qc, kb):
-    import requests
 
     upload = qc.start_content_upload(knowledgeBaseId=kb, contentType="text/csv")
-    put = requests.put(upload["url"], data=b"q,a\n", headers=upload["headersToInclude"], timeout=5)
+    uploaded = put(upload, b"q,a\n")
 
     job = start_job(qc, kb, upload["uploadId"])
 
-    assert put.status_code == 200
+    assert uploaded.status_code == 200
     assert job["uploadId"] == upload["uploadId"]
 
 
