@@ -13,6 +13,9 @@ import importmock.wire.serializer
 from importmock import ImportMock, mock_imports
 from service_support import check_shape
 
+# the data plane's fixtures (moto_world, moto_upstream, upstream_server), for every test folder
+pytest_plugins = ["dataplane_support"]
+
 # every handler output is checked against the model before it is sent
 importmock.wire.serializer.CHECK_OUTPUTS = True
 

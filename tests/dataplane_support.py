@@ -3,8 +3,8 @@
 `moto_world` runs a test inside moto's `mock_aws` and importmock's mock (jobs do their work
 on moto's S3 and DynamoDB); `moto_upstream` is one ThreadedMotoServer on a free loopback
 port for the session, emptied before each test that asks for it; `upstream_server` is an
-importmock server whose data plane is that upstream. Test modules import the fixtures they
-use: ``from dataplane_support import moto_world, moto_upstream, upstream_server``.
+importmock server whose data plane is that upstream. tests/conftest.py registers this module
+as a plugin, so every test can ask for these fixtures by name.
 """
 
 from __future__ import annotations
