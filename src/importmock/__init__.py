@@ -37,6 +37,9 @@ def mock_imports(
     duration: float | None = ...,
     durations: Mapping[str, float | None] | None = ...,
     state: Mapping[str, Any] | str | os.PathLike[str] | None = ...,
+    s3_endpoint_url: str | None = ...,
+    dynamodb_endpoint_url: str | None = ...,
+    logs_endpoint_url: str | None = ...,
 ) -> ImportMock: ...
 def mock_imports(target: Any = None, /, **options: Any) -> Any:
     """Mocks the import and export job APIs.
@@ -46,7 +49,8 @@ def mock_imports(target: Any = None, /, **options: Any) -> Any:
 
     Args:
         target: the function or class to decorate, when used bare.
-        **options: ImportMock's options (account_id, duration, durations, state).
+        **options: ImportMock's options (account_id, duration, durations, state,
+            s3_endpoint_url, dynamodb_endpoint_url, logs_endpoint_url).
 
     Returns:
         The decorated target, or an ImportMock to use as decorator or context manager.

@@ -1,4 +1,4 @@
-"""`python -m importmock server`: the start-up line, the options, the access log, stopping."""
+"""`python -m importmock server`: start-up lines, options, the data plane, the access log, stopping."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from server_support import ACCOUNT_A, TIMEOUT, advance, control_ok, http_call
+from server_support import ACCOUNT_A, DEFAULT_ACCOUNT, TIMEOUT, advance, control_ok, http_call
 
 import importmock
+from dataplane_support import upstream_client
 from families import import_arn
 from importmock.server import ThreadedServer
 
@@ -170,7 +171,8 @@ def test_server_help_mentions_options() -> None:
     done = run_to_exit("--help")
 
     assert done.returncode == 0, done.stderr
-    for option in ("--host", "--port", "--account-id", "--duration", "--state", "--no-access-log"):
+    options = ("--host", "--port", "--account-id", "--duration", "--state", "--no-access-log")
+    for option in (*options, "--s3-endpoint-url", "--dynamodb-endpoint-url", "--logs-endpoint-url"):
         assert option in done.stdout
 
 
@@ -269,3 +271,97 @@ def test_server_bad_option_value_exits_with_error(args: tuple[str, str]) -> None
 
     assert done.returncode != 0
     assert args[0].lstrip("-").replace("-", "_") in done.stderr.replace("-", "_")
+
+
+def data_plane_line(server: Server) -> str:
+    """The line after the start-up line: where the server's jobs read and write."""
+    return server.next_line(server.stdout, STARTUP, lambda line: bool(line.strip())).strip()
+
+
+def test_server_without_endpoint_urls_says_outcomes_are_invented(start: Callable[..., Server]) -> None:
+    server = start("--port", "0")
+
+    assert data_plane_line(server) == (
+        "data plane: none, job outcomes are invented (see --s3-endpoint-url, --dynamodb-endpoint-url)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (
+            ("--s3-endpoint-url", "http://minio:9000", "--dynamodb-endpoint-url", "http://localstack:4566"),
+            "S3 http://minio:9000, DynamoDB http://localstack:4566, CloudWatch Logs http://localstack:4566",
+        ),
+        (
+            ("--s3-endpoint-url", "http://localstack:4566"),
+            "S3 http://localstack:4566, DynamoDB http://localstack:4566, CloudWatch Logs http://localstack:4566",
+        ),
+        (
+            ("--dynamodb-endpoint-url", "http://[::1]:4566", "--logs-endpoint-url", "https://logs.example"),
+            "S3 http://[::1]:4566, DynamoDB http://[::1]:4566, CloudWatch Logs https://logs.example",
+        ),
+    ],
+)
+def test_server_endpoint_urls_line_names_the_data_plane(
+    start: Callable[..., Server], args: tuple[str, ...], named: str
+) -> None:
+    server = start("--port", "0", *args)
+
+    assert data_plane_line(server) == f"data plane: {named}"
+
+
+BAD_URLS = [
+    "localstack:4566",
+    "ftp://localstack:4566",
+    "http://",
+    "http://localstack:99999",
+    "http://local stack",
+]
+
+
+@pytest.mark.parametrize(
+    ("option", "url"),
+    [
+        *(("--s3-endpoint-url", url) for url in BAD_URLS),
+        ("--dynamodb-endpoint-url", "localstack:4566"),
+        ("--logs-endpoint-url", "http://"),
+    ],
+)
+def test_server_bad_endpoint_url_exits_2_with_one_line(option: str, url: str) -> None:
+    done = run_to_exit("--port", "0", option, url)
+
+    assert done.returncode == 2
+    assert done.stderr == f"importmock: {option}: not an http:// or https:// URL with a host: {url!r}\n"
+    assert done.stdout == ""
+
+
+def test_server_endpoint_urls_export_writes_to_the_upstream(
+    start: Callable[..., Server], make_client: Callable[..., Any], moto_upstream: str
+) -> None:
+    s3, moto_ddb = upstream_client(moto_upstream, "s3"), upstream_client(moto_upstream, "dynamodb")
+    s3.create_bucket(Bucket="exports")
+    table = moto_ddb.create_table(
+        TableName="orders",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )["TableDescription"]
+    for key in ("a", "b", "c"):
+        moto_ddb.put_item(TableName="orders", Item={"pk": {"S": key}})
+    moto_ddb.update_continuous_backups(
+        TableName="orders", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+    server = start(
+        "--port", "0", "--s3-endpoint-url", moto_upstream, "--dynamodb-endpoint-url", moto_upstream
+    )
+    ddb = client_of(make_client, server.url, "dynamodb", key=DEFAULT_ACCOUNT)  # moto's account
+
+    arn = ddb.export_table_to_point_in_time(TableArn=table["TableArn"], S3Bucket="exports", S3Prefix="cli")[
+        "ExportDescription"
+    ]["ExportArn"]
+
+    done = ddb.describe_export(ExportArn=arn)["ExportDescription"]
+    assert (done["ExportStatus"], done["ItemCount"]) == ("COMPLETED", 3)
+    summary = json.loads(s3.get_object(Bucket="exports", Key=done["ExportManifest"])["Body"].read())
+    assert summary["itemCount"] == 3

@@ -187,7 +187,8 @@ class ThreadedServer:
         host: the address to bind, loopback by default.
         mock: the ImportMock to serve; by default a new one made from `options`.
         access_log: whether each request is logged (to the ``werkzeug`` logger).
-        **options: ImportMock's options (account_id, duration, durations, state).
+        **options: ImportMock's options (account_id, duration, durations, state, and the
+            data plane's s3_endpoint_url, dynamodb_endpoint_url, logs_endpoint_url).
     """
 
     def __init__(
