@@ -1,0 +1,52 @@
+"""Every script in examples/ runs as a user runs it (its own process) and prints what it says."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
+ARN = r"arn:aws:dynamodb:us-east-1:123456789012:table/orders/import/\d{14}-[0-9a-f]{8}"
+EXPORT_ID = r"\d{14}-[0-9a-f]{8}"
+# each example's whole output, as a pattern (the README quotes quickstart.py's)
+OUTPUTS = {
+    "quickstart.py": (
+        rf"created: (?P<arn>{ARN}) IN_PROGRESS\n"
+        r"after 5 minutes: COMPLETED\n"
+        r"listed: (?P=arn) COMPLETED\n"
+    ),
+    "export_pipeline.py": (
+        rf"export COMPLETED: 5 items, s3://exports/orders/AWSDynamoDB/{EXPORT_ID}/manifest-summary\.json\n"
+        + "".join(f"order-{n} total={n * 10}\n" for n in range(1, 6))
+    ),
+}
+
+
+def clean_env() -> dict[str, str]:
+    """A user's environment with no AWS settings: the mocks must supply what the script needs."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+
+
+def test_examples_each_run_here() -> None:
+    assert sorted(path.name for path in EXAMPLES.glob("*.py")) == sorted(OUTPUTS)
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUTS))
+def test_example_prints_its_output(name: str, tmp_path: pathlib.Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env=clean_env(),
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(OUTPUTS[name], done.stdout), done.stdout
