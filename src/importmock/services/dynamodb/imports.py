@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from botocore.exceptions import ClientError
+
 from importmock.jobs.backend import BackendContext, operation
 from importmock.jobs.lifecycle import Family, Progress
 from importmock.jobs.pagination import Key
 from importmock.jobs.sharing import shared
+from importmock.jobs.work import Failure
 from importmock.services.dynamodb.definitions import check_definition
 from importmock.services.dynamodb.errors import (
     ImportConflictException,
@@ -18,10 +21,20 @@ from importmock.services.dynamodb.errors import (
     ShapeValidationException,
     ValidationException,
 )
+from importmock.services.dynamodb.import_work import (
+    FAILED,
+    INTERNAL_ERROR,
+    ITEM_VALIDATION,
+    ITEMS_REFUSED,
+    DataClients,
+    ImportOutcome,
+    ImportSource,
+    IonParser,
+    run_import,
+)
 from importmock.services.dynamodb.tables import TableJobs, invented_item_count, table_id
 from importmock.types import Output, Params
 
-FAILED, ITEM_VALIDATION = "FAILED", "ItemValidationError"
 IMPORT = Family(
     key="dynamodb:import",
     initial="IN_PROGRESS",
@@ -31,10 +44,7 @@ IMPORT = Family(
         FAILED: ("InternalServerError", "An internal error occurred during the import."),
         "CANCELLED": (None, None),
     },
-    messages={
-        ITEM_VALIDATION: "Some of the items failed validation checks and were not imported. "
-        "Please check CloudWatch error logs for more details."
-    },
+    messages={ITEM_VALIDATION: ITEMS_REFUSED},
 )
 
 
@@ -53,6 +63,10 @@ class TableImport:
     client_token: str | None
     log_group_arn: str
     progress: Progress
+    # whether the import reads S3 and fills its table (decided when it starts: a data plane
+    # was there), and what its work read and wrote once it ran
+    data_plane: bool = False
+    outcome: ImportOutcome | None = None
 
     def creating_request(self) -> Params:
         """ImportTable's input: the job keeps its table name and client token apart."""
@@ -64,12 +78,12 @@ class TableImport:
     def describe(self, now: datetime, *, created: bool = False) -> Output:
         status = IMPORT.initial if created else self.progress.status(now)
         ended = not created and self.progress.is_over(now)
-        items, errors = self.counts(now) if ended else (0, 0)
+        counted = self.counts(now) if ended else ImportOutcome()
         return {
             **self.summarize(status, ended_at=self.progress.end_time(now) if ended else None),
             "TableId": table_id(self.table_arn),
             "ClientToken": self.client_token,
-            "ErrorCount": errors,
+            "ErrorCount": counted.errors,
             "InputFormatOptions": self.request.get("InputFormatOptions"),
             "InputCompressionType": self.request.get("InputCompressionType", "NONE"),
             "TableCreationParameters": {
@@ -77,32 +91,36 @@ class TableImport:
                 **self.request["TableCreationParameters"],
             },
             # absent until the import has read something, never a zero (measured by ScyllaDB)
-            "ProcessedSizeBytes": (items + errors) * 128 or None,
-            "ProcessedItemCount": items + errors,
-            "ImportedItemCount": items,
+            "ProcessedSizeBytes": counted.size_bytes or None,
+            "ProcessedItemCount": counted.processed,
+            "ImportedItemCount": counted.imported,
             "FailureCode": self.progress.failure_code if ended else None,
             "FailureMessage": self.progress.failure_message if ended else None,
         }
 
     def holds_table(self, now: datetime) -> bool:
-        """Whether the import's table exists: while it runs, and after it completed or failed
-        on items (AWS keeps the table, with the items that passed, after ItemValidationError)."""
+        """Whether the invented import's table exists: while it runs, and after it completed or
+        failed on items (AWS keeps the table, with the items that passed, after ItemValidationError)."""
         status = self.progress.status(now)
         failed_on_items = status == FAILED and self.progress.failure_code == ITEM_VALIDATION
         return status in (IMPORT.running, IMPORT.succeeded) or failed_on_items
 
-    def counts(self, now: datetime) -> tuple[int, int]:
-        """Items imported and items refused, of an import that has ended (derived from its id).
+    def counts(self, now: datetime) -> ImportOutcome:
+        """The counters of an import that has ended (AWS shows them only at the end).
 
-        The counters appear only at the end, as AWS's do; an import that failed on items
-        imported some and refused at least one, any other failure read nothing.
+        On the data plane, what the work counted (nothing when it did no work); else derived
+        from the id: an import that failed on items imported some and refused at least one,
+        any other failure read nothing.
         """
+        if self.data_plane:
+            return self.outcome or ImportOutcome()
         status, code = self.progress.status(now), self.progress.failure_code
+        items, errors = 0, 0
         if status == IMPORT.succeeded:
-            return invented_item_count(self.id), 0
-        if status == FAILED and code == ITEM_VALIDATION:
-            return invented_item_count(self.id) - 1, 1 + int(self.id[-8:], 16) % 7
-        return 0, 0
+            items = invented_item_count(self.id)
+        elif status == FAILED and code == ITEM_VALIDATION:
+            items, errors = invented_item_count(self.id) - 1, 1 + int(self.id[-8:], 16) % 7
+        return ImportOutcome(items + errors, items, errors, size_bytes=(items + errors) * 128)
 
     def summarize(self, status: str, ended_at: datetime | None) -> Output:
         return {
@@ -121,11 +139,24 @@ class TableImports(TableJobs[TableImport]):
     """Import jobs of one account and region.
 
     A job is IN_PROGRESS until its family's duration has passed on the mock's clock, then
-    COMPLETED. Differs from AWS: nothing is read from S3 and no table is created; the item
-    counts of an ended import are derived from its id; a table counts as existing while an
-    import into it runs, and after it completed or failed with ItemValidationError (AWS
-    keeps that table); a running import holds the name at once, where AWS admits a second
+    COMPLETED. A running import holds its table's name at once, where AWS admits a second
     import of the name for the first ~30 s and fails the loser with TableAlreadyExists.
+
+    With a data plane (moto's mock active, or an upstream), the job does its work when it
+    succeeds (import_work.py): it reads the objects under its prefix, creates its table and
+    writes the items, logs refused items to CloudWatch Logs, and its counters are the real
+    ones. Differs from AWS there: the table appears when the import ends (AWS shows it
+    CREATING while the import runs), ACTIVE at once as moto makes tables; an S3BucketOwner
+    other than the caller's account is S3AccessDenied (the data plane's buckets are the
+    caller's); ZSTD objects need a ZSTD codec in the Python running importmock (3.14's
+    compression.zstd, or the zstandard package), without one each is an unreadable object
+    (one error); a logs client error loses the error events, never the import. A snapshot
+    restored while an import runs carries no pending work: it then completes with no counts.
+
+    Without a data plane, nothing is read and no table is created: the item counts of an
+    ended import are derived from its id, and a table counts as existing while an import
+    into it runs, and after it completed or failed with ItemValidationError (AWS keeps that
+    table).
     """
 
     families = (IMPORT,)
@@ -159,7 +190,7 @@ class TableImports(TableJobs[TableImport]):
         # AWS answers a repeated request with the import it started, unless that import
         # has ended and left its table (completed, or failed on items): then the table is
         # in use like any other
-        if earlier is not None and not (earlier.progress.is_over(now) and earlier.holds_table(now)):
+        if earlier is not None and not (earlier.progress.is_over(now) and self._left_table(earlier, now)):
             return {"ImportTableDescription": earlier.describe(now)}
         self._check_table_free(name, now)
         job = self._start(params, now)
@@ -180,8 +211,26 @@ class TableImports(TableJobs[TableImport]):
 
     def _check_table_free(self, name: str, now: datetime) -> None:
         holder = self._tables.get(name)
-        if holder is not None and holder.holds_table(now):
+        running = holder is not None and not holder.progress.is_over(now)
+        invented = holder is not None and not holder.data_plane and holder.holds_table(now)
+        if running or invented or self._data_plane_has(name):
             raise ResourceInUseException(f"Table already exists: {name}")
+
+    def _left_table(self, job: TableImport, now: datetime) -> bool:
+        """Whether an ended import's table exists (the data plane's, if it has one: a test may
+        have deleted it since, or the import failed before making it)."""
+        return self._data_plane_has(job.table_name) if job.data_plane else job.holds_table(now)
+
+    def _data_plane_has(self, table: str) -> bool:
+        """Whether the data plane holds a table of that name (none without a data plane)."""
+        ddb = self.data_client("dynamodb")
+        if ddb is None:
+            return False
+        try:
+            ddb.describe_table(TableName=table)
+        except ClientError:
+            return False
+        return True
 
     def _start(self, params: Params, now: datetime) -> TableImport:
         name = params["TableCreationParameters"]["TableName"]
@@ -206,8 +255,33 @@ class TableImports(TableJobs[TableImport]):
                 f"{self.context.account_id}:log-group:/aws-dynamodb/imports:*"
             ),
             progress=Progress(IMPORT, started=now, due=self.due(IMPORT.key, now)),
+            data_plane=self.data_client("s3") is not None and self.data_client("dynamodb") is not None,
         )
+        if job.data_plane:
+            self.when_succeeded(job.progress, lambda: self._perform(job))
         self._jobs.add(job)
         self._tables[name] = job
         self._tokens.remember(params.get("ClientToken"), job, now)
         return job
+
+    def _perform(self, job: TableImport) -> Failure | None:
+        """The import's work, when it succeeds: see import_work.py."""
+        s3, ddb = self.data_client("s3"), self.data_client("dynamodb")
+        job.outcome = ImportOutcome()
+        if s3 is None or ddb is None:  # moto's mock stopped since the import started
+            return Failure(FAILED, "InternalServerError", INTERNAL_ERROR)
+        now = self.clock.now()
+        source = ImportSource(
+            import_arn=job.arn,
+            account_id=self.context.account_id,
+            table_name=job.table_name,
+            request=job.request,
+            when=job.progress.end_time(now) or now,
+        )
+        clients = DataClients(s3, ddb, self.data_client("logs"))
+        return run_import(source, clients, job.outcome, _ion_reader())
+
+
+def _ion_reader() -> IonParser | None:
+    """ion.py's reader of Ion text, once that module exists."""
+    return None
