@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import pathlib
 import re
+import shlex
+import urllib.parse
+from typing import Any
 
 import pytest
+import yaml
+
+from importmock.cli import _endpoints, parser
 
 DOCS = pathlib.Path(__file__).parent.parent / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 FENCE = re.compile(r"^```(\S*)\n(.*?)^```$", re.DOTALL | re.MULTILINE)
-# shell sessions and pseudo-code are shown, not run; everything else must be a runnable sample
-SHOWN_ONLY = {"sh", "bash", "text"}
+# shell sessions, pseudo-code and compose files are shown, not run (compose files are checked
+# below); everything else must be a runnable sample
+SHOWN_ONLY = {"sh", "bash", "text", "yaml"}
 SAMPLES = [
     (f"{page.relative_to(DOCS)}:{number}", sample)
     for page in PAGES
@@ -23,6 +30,13 @@ SAMPLES = [
 # (outside pytester, whose module snapshot would drop what a sample imports, like requests)
 SCRIPTS = [pytest.param(sample, id=name) for name, sample in SAMPLES if "def test_" not in sample]
 TEST_FILES = [pytest.param(sample, id=name) for name, sample in SAMPLES if "def test_" in sample]
+COMPOSE_FILES = [
+    pytest.param(body, id=f"{page.relative_to(DOCS)}:{number}")
+    for page in PAGES
+    for number, body in enumerate(
+        (body for language, body in FENCE.findall(page.read_text()) if language == "yaml"), 1
+    )
+]
 
 
 def test_docs_have_samples() -> None:
@@ -44,3 +58,23 @@ def test_sample_runs(sample: str) -> None:
 def test_sample_tests_pass(sample: str, pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_sample=sample)
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=sample.count("def test_"))
+
+
+def importmock_commands(service: dict[str, Any]) -> list[list[str]]:
+    """The `importmock server ...` command lines a compose service runs (in `sh -c` or not)."""
+    command = service.get("command", [])
+    text = " ".join(command) if isinstance(command, list) else command
+    return [shlex.split(found) for found in re.findall(r"importmock server[^&;|]*", text)]
+
+
+@pytest.mark.parametrize("compose", COMPOSE_FILES)
+def test_compose_file_runs_a_valid_importmock_server(compose: str) -> None:
+    services = yaml.safe_load(compose)["services"]
+    commands = [line for service in services.values() for line in importmock_commands(service)]
+
+    assert commands, "no service runs importmock server"
+    for line in commands:
+        options = parser().parse_args(line[1:])
+        assert options.host == "0.0.0.0"  # loopback in a container is unreachable from the others
+        for url in _endpoints(options).values():  # the URLs the server accepts at start-up
+            assert urllib.parse.urlsplit(url).hostname in services, f"{url} is no service of the file"
