@@ -210,3 +210,37 @@ def test_export_table_to_point_in_time_with_endpoint_urls_writes_upstream(
 
     assert (done["ExportStatus"], done["ItemCount"]) == ("COMPLETED", 1)
     assert s3.head_object(Bucket="exports", Key=done["ExportManifest"])["ContentLength"] > 0
+
+
+def test_import_table_with_endpoint_urls_fills_upstream_table(
+    make_client: Callable[..., Any], moto_upstream: str
+) -> None:
+    s3 = upstream_client(moto_upstream, "s3")
+    s3.create_bucket(Bucket="source")
+    s3.put_object(Bucket="source", Key="in/data.csv", Body=b"pk,n\na,1\nb,2\n")
+
+    with mock_imports(s3_endpoint_url=moto_upstream, dynamodb_endpoint_url=moto_upstream):
+        ddb = make_client("dynamodb")
+        arn = ddb.import_table(
+            S3BucketSource={"S3Bucket": "source", "S3KeyPrefix": "in/"},
+            InputFormat="CSV",
+            TableCreationParameters=TABLE,
+        )["ImportTableDescription"]["ImportArn"]
+        done = ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
+
+    assert (done["ImportStatus"], done["ImportedItemCount"]) == ("COMPLETED", 2)
+    items = upstream_client(moto_upstream, "dynamodb").scan(TableName="orders")["Items"]
+    assert sorted((item["pk"]["S"], item["n"]["S"]) for item in items) == [("a", "1"), ("b", "2")]
+
+
+def test_import_table_created_without_data_plane_stays_invented(make_client: Callable[..., Any]) -> None:
+    with mock_imports(duration=None) as mock:
+        ddb = make_client("dynamodb")
+        arn = import_arn(ddb)
+        with moto_mock():  # moto's mock starts after the job was created: it keeps its decision
+            mock.finish(arn)
+            done = ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
+            tables = boto3.client("dynamodb", region_name="us-east-1").list_tables()["TableNames"]
+
+    assert (done["ImportStatus"], tables) == ("COMPLETED", [])
+    assert done["ImportedItemCount"] == invented_item_count(arn.rsplit("/", 1)[1])

@@ -365,3 +365,41 @@ def test_server_endpoint_urls_export_writes_to_the_upstream(
     assert (done["ExportStatus"], done["ItemCount"]) == ("COMPLETED", 3)
     summary = json.loads(s3.get_object(Bucket="exports", Key=done["ExportManifest"])["Body"].read())
     assert summary["itemCount"] == 3
+
+
+def put_import_source(s3: Any) -> None:
+    """A DYNAMODB_JSON file of two good items and one without its key, in bucket `source`."""
+    s3.create_bucket(Bucket="source")
+    lines = [{"pk": {"S": "a"}}, {"pk": {"S": "b"}, "n": {"N": "2"}}, {"other": {"S": "no key"}}]
+    body = "\n".join(json.dumps({"Item": item}) for item in lines)
+    s3.put_object(Bucket="source", Key="in/data.json", Body=body.encode())
+
+
+def test_server_endpoint_urls_import_fills_upstream_table_and_logs_there(
+    start: Callable[..., Server], make_client: Callable[..., Any], moto_upstream: str
+) -> None:
+    put_import_source(upstream_client(moto_upstream, "s3"))
+    server = start(
+        "--port", "0", "--s3-endpoint-url", moto_upstream, "--dynamodb-endpoint-url", moto_upstream
+    )
+    ddb = client_of(make_client, server.url, "dynamodb", key=DEFAULT_ACCOUNT)
+
+    arn = ddb.import_table(
+        S3BucketSource={"S3Bucket": "source", "S3KeyPrefix": "in/"},
+        InputFormat="DYNAMODB_JSON",
+        TableCreationParameters={
+            "TableName": "imported",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+    )["ImportTableDescription"]["ImportArn"]
+
+    done = ddb.describe_import(ImportArn=arn)["ImportTableDescription"]
+    assert (done["ImportedItemCount"], done["ErrorCount"]) == (2, 1)
+    items = upstream_client(moto_upstream, "dynamodb").scan(TableName="imported")["Items"]
+    assert sorted(item["pk"]["S"] for item in items) == ["a", "b"]
+    logs = upstream_client(moto_upstream, "logs")  # no --logs-endpoint-url: the DynamoDB one
+    stream = f"{arn.rsplit('/', 1)[1]}/error"
+    events = logs.get_log_events(logGroupName="/aws-dynamodb/imports", logStreamName=stream)["events"]
+    assert [json.loads(event["message"])["itemS3Pointer"]["key"] for event in events] == ["in/data.json"]
