@@ -127,7 +127,9 @@ def _value_problem(value: Any, depth: int) -> str | None:
 def _scalar_problem(kind: str, inner: Any) -> str | None:
     if not isinstance(inner, str):
         return _ONE_TYPE
-    return number_problem(inner) if kind == "N" else _binary_problem(inner)
+    if kind == "N":
+        return number_problem(inner)
+    return _binary_problem(inner) if kind == "B" else None
 
 
 def _set_problem(kind: str, inner: Any) -> str | None:

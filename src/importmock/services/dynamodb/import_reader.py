@@ -176,20 +176,17 @@ def _csv_item(header: list[str], row: list[str], key_types: Mapping[str, str]) -
 
 
 def ion_items(lines: ObjectLines, parse: Callable[[str], Iterable[Item]]) -> Iterator[Item | Unreadable]:
-    """The items of an ION object, each line one ``$ion_1_0 {Item: {...}}`` value.
+    """The items of an ION object: the ``Item`` of each top-level struct (one a line, as AWS
+    writes them, or spread over lines as its documentation shows them).
 
     Args:
-        lines: the object.
-        parse: the Ion text reader (ion.py's `iter_items`): text -> items in DynamoDB JSON.
+        lines: the object (read whole: an Ion value may span lines).
+        parse: the Ion text reader (ion.py's `iter_items`): text -> items in DynamoDB JSON,
+            raising ValueError where the text stops being Ion of items.
     """
     try:
-        for line in lines.text():
-            if not line.strip():
-                continue
-            try:
-                yield from parse(line)
-            except ValueError as broken:
-                yield Unreadable(f"Unable to parse the line as Ion: {broken}", abandons=True)
-                return
+        yield from parse("".join(lines.text()))
     except ObjectError as broken:
         yield Unreadable(str(broken), abandons=True)
+    except ValueError as broken:
+        yield Unreadable(f"Unable to parse the object as Ion: {broken}", abandons=True)
