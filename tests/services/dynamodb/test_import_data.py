@@ -25,6 +25,7 @@ from dataplane_support import upstream_client
 from importmock import ImportMock, mock_imports
 from importmock.server import ThreadedServer
 from importmock.services.dynamodb.import_writer import ItemWriter
+from importmock.services.dynamodb.ion import dump_item
 from service_support import ACCOUNT, assert_error
 
 BUCKET = "import-source"
@@ -214,6 +215,65 @@ def test_import_table_duplicate_keys_count_every_write_and_the_last_wins(world):
     assert counters(job) == ("COMPLETED", 30, 30, 0)
     versions = {item["pk"]["S"]: item["version"]["N"] for item in scanned(world, "dupes")}
     assert versions == {f"k{n}": str(20 + n) for n in range(10)}
+
+
+# ION
+
+
+def test_import_table_ion_writes_every_item_with_its_types(world):
+    body = "".join(dump_item(item) + "\n" for item in (TYPED, {"pk": {"S": "plain"}})).encode()
+    world.s3.put_object(Bucket=BUCKET, Key="data/part.ion.gz", Body=gzip.compress(body))
+
+    job = described(world, start(world, "ioned", fmt="ION", InputCompressionType="GZIP")["ImportArn"])
+
+    assert counters(job) == ("COMPLETED", 2, 2, 0)
+    assert job["ProcessedSizeBytes"] == len(body)
+    got = world.tables.get_item(TableName="ioned", Key={"pk": {"S": "typed"}})["Item"]
+    assert (got["b"], got["bs"]) == ({"B": b"\x00\xff"}, {"BS": [b"\x01"]})
+    assert {name: got[name] for name in ("n", "flag", "none", "list", "map")} == {
+        name: TYPED[name] for name in ("n", "flag", "none", "list", "map")
+    }
+    assert sorted(got["ns"]["NS"]) == ["1", "2"]
+
+
+def test_import_table_ion_values_spread_over_lines_as_aws_documents_them(world):
+    body = b"""$ion_1_0
+{
+  Item:{
+    pk:"103",
+    Authors:$dynamodb_SS::["Author1","Author2"],
+    PageCount:6d2,
+    InPublication:false
+  }
+}
+$ion_1_0 {Item:{pk:"104",Price:2d3}}
+"""
+    world.s3.put_object(Bucket=BUCKET, Key="data/books.ion", Body=body)
+
+    job = described(world, start(world, "books", fmt="ION")["ImportArn"])
+
+    assert counters(job) == ("COMPLETED", 2, 2, 0)
+    got = world.tables.get_item(TableName="books", Key={"pk": {"S": "103"}})["Item"]
+    assert (got["PageCount"], got["InPublication"]) == ({"N": "600"}, {"BOOL": False})
+    assert sorted(got["Authors"]["SS"]) == ["Author1", "Author2"]
+    assert world.tables.get_item(TableName="books", Key={"pk": {"S": "104"}})["Item"]["Price"] == {
+        "N": "2000"
+    }
+
+
+def test_import_table_ion_text_that_stops_being_ion_abandons_the_object(world):
+    body = (
+        dump_item({"pk": {"S": "a"}}) + "\n$ion_1_0 {Item:{pk: \n" + dump_item({"pk": {"S": "b"}})
+    ).encode()
+    world.s3.put_object(Bucket=BUCKET, Key="data/bad.ion", Body=body)
+
+    arn = start(world, "badion", fmt="ION")["ImportArn"]
+
+    assert counters(described(world, arn)) == ("FAILED", 2, 1, 1)
+    [event] = logged(world, arn)
+    assert event["itemS3Pointer"] == {"bucket": BUCKET, "key": "data/bad.ion", "itemIndex": 1}
+    assert event["errorMessages"][0].startswith("Unable to parse the object as Ion: ")
+    assert scanned(world, "badion") == [{"pk": {"S": "a"}}]
 
 
 # CSV

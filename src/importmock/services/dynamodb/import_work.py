@@ -7,7 +7,7 @@ to an `ImportOutcome` the job keeps, also when the work fails half way; what fai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
@@ -27,6 +27,7 @@ from importmock.services.dynamodb.import_reader import (
     object_pages,
 )
 from importmock.services.dynamodb.import_writer import ErrorLog, ItemWriter, Pointer, Unwritten, create_table
+from importmock.services.dynamodb.ion import iter_items
 from importmock.types import Params
 
 FAILED, ITEM_VALIDATION = "FAILED", "ItemValidationError"
@@ -35,7 +36,6 @@ ITEMS_REFUSED = (
     "Please check CloudWatch error logs for more details."
 )
 INTERNAL_ERROR = "An internal error occurred during the import."
-IonParser = Callable[[str], Iterator[Item]]
 
 
 @dataclass(slots=True)
@@ -69,16 +69,13 @@ class DataClients:
     logs: Any | None
 
 
-def run_import(
-    source: ImportSource, clients: DataClients, outcome: ImportOutcome, ion: IonParser | None
-) -> Failure | None:
+def run_import(source: ImportSource, clients: DataClients, outcome: ImportOutcome) -> Failure | None:
     """Does the import's work; None when it succeeded, else how it failed.
 
     Args:
         source: the import.
         clients: where it reads and writes.
         outcome: filled with the counters as the work goes.
-        ion: the Ion text reader, for InputFormat ION.
     """
     bucket_source = source.request["S3BucketSource"]
     bucket = bucket_source["S3Bucket"]
@@ -91,7 +88,7 @@ def run_import(
         creation = source.request["TableCreationParameters"]
         create_table(clients.dynamodb, source.table_name, creation)
         outcome.table_made = True
-        _fill(source, clients, outcome, chain([first], pages), ion)
+        _fill(source, clients, outcome, chain([first], pages))
     except ClientError as failed:
         return _failure_of(failed, source.table_name)
     except Unwritten as stuck:
@@ -104,7 +101,6 @@ def _fill(
     clients: DataClients,
     outcome: ImportOutcome,
     pages: Iterator[list[tuple[str, int]]],
-    ion: IonParser | None,
 ) -> None:
     request, bucket = source.request, source.request["S3BucketSource"]["S3Bucket"]
     rules = ItemRules.of(request["TableCreationParameters"])
@@ -121,7 +117,7 @@ def _fill(
                 body = clients.s3.get_object(Bucket=bucket, Key=key)["Body"]
                 try:
                     lines = ObjectLines(body, request.get("InputCompressionType", "NONE"))
-                    for index, entry in enumerate(_entries(lines, request, rules, ion)):
+                    for index, entry in enumerate(_entries(lines, request, rules)):
                         outcome.processed += 1
                         if isinstance(entry, Unreadable):
                             refuse((key, index), entry.message)
@@ -138,16 +134,12 @@ def _fill(
         log.flush()
 
 
-def _entries(
-    lines: ObjectLines, request: Mapping[str, Any], rules: ItemRules, ion: IonParser | None
-) -> Iterator[Item | Unreadable]:
+def _entries(lines: ObjectLines, request: Mapping[str, Any], rules: ItemRules) -> Iterator[Item | Unreadable]:
     form = request["InputFormat"]
     if form == "CSV":
         return csv_items(lines, request.get("InputFormatOptions"), rules.key_types)
-    if form == "ION" and ion is not None:
-        return ion_items(lines, ion)
     if form == "ION":
-        return iter([Unreadable("Unable to parse the object as Ion: no Ion reader", abandons=True)])
+        return ion_items(lines, iter_items)
     return dynamodb_json_items(lines)
 
 

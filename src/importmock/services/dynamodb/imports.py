@@ -29,7 +29,6 @@ from importmock.services.dynamodb.import_work import (
     DataClients,
     ImportOutcome,
     ImportSource,
-    IonParser,
     run_import,
 )
 from importmock.services.dynamodb.tables import TableJobs, invented_item_count, table_id
@@ -279,9 +278,4 @@ class TableImports(TableJobs[TableImport]):
             when=job.progress.end_time(now) or now,
         )
         clients = DataClients(s3, ddb, self.data_client("logs"))
-        return run_import(source, clients, job.outcome, _ion_reader())
-
-
-def _ion_reader() -> IonParser | None:
-    """ion.py's reader of Ion text, once that module exists."""
-    return None
+        return run_import(source, clients, job.outcome)
