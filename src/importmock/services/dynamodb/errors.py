@@ -47,4 +47,14 @@ class InvalidExportTimeException(ServiceError):
 
 
 class TableNotFoundException(ServiceError):
-    """An export of a table in another region than the request's."""
+    """An export of a table in another region than the request's, or not in the data plane."""
+
+
+class PointInTimeRecoveryUnavailableException(ServiceError):
+    """An export of a data-plane table whose point-in-time recovery is not enabled."""
+
+
+class InternalServerError(ServiceError):
+    """The data plane could not be asked what the call needs (an upstream that is down)."""
+
+    status = 500

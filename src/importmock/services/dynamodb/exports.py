@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from importmock.jobs.backend import operation
 from importmock.jobs.lifecycle import Family, Progress
 from importmock.jobs.pagination import Key
 from importmock.jobs.sharing import shared
+from importmock.jobs.work import Failure
 from importmock.services.dynamodb.errors import (
     AccessDeniedException,
     ExportConflictException,
     ExportNotFoundException,
+    InternalServerError,
     InvalidExportTimeException,
+    PointInTimeRecoveryUnavailableException,
     ShapeValidationException,
     TableNotFoundException,
     ValidationException,
 )
+from importmock.services.dynamodb.export_files import INTERNAL_ERROR, ExportResult, ExportTarget, write_export
 from importmock.services.dynamodb.tables import TABLE_ARN, TableJobs, invented_item_count, table_id
 from importmock.types import Output, Params
 
@@ -47,6 +54,8 @@ class TableExport:
     export_time: datetime | None
     request: Params
     progress: Progress
+    data_plane: bool = False  # decided at creation: the work writes files, counts are real
+    result: ExportResult | None = None  # what the work wrote, once it ran
 
     def creating_request(self) -> Params:
         """The ExportTableToPointInTime input that made the job (for a restore's check)."""
@@ -56,7 +65,7 @@ class TableExport:
         status = EXPORT.initial if created else self.progress.status(now)
         ended = not created and self.progress.is_over(now)
         completed = status == EXPORT.succeeded
-        items = invented_item_count(self.id) if completed else None
+        items, billed = self.counts() if completed else (None, None)
         prefix = self.request.get("S3Prefix", "").strip("/")
         manifest = f"AWSDynamoDB/{self.id}/manifest-summary.json"
         return {
@@ -77,12 +86,19 @@ class TableExport:
             "FailureCode": self.progress.failure_code if ended else None,
             "FailureMessage": self.progress.failure_message if ended else None,
             "ExportFormat": self.request.get("ExportFormat", "DYNAMODB_JSON"),
-            "BilledSizeBytes": items * 128 if items is not None else None,
+            "BilledSizeBytes": billed,
             "ItemCount": items,
             # AWS echoes ExportType only when the request named it
             "ExportType": self.request.get("ExportType"),
             "IncrementalExportSpecification": self.incremental(),
         }
+
+    def counts(self) -> tuple[int, int]:
+        """ItemCount and BilledSizeBytes of the completed export: written, or invented."""
+        if self.data_plane:  # a restored export whose work was pending wrote nothing
+            return (self.result.item_count, self.result.billed_size_bytes) if self.result else (0, 0)
+        items = invented_item_count(self.id)
+        return items, items * 128
 
     def incremental(self) -> Output | None:
         spec = self.request.get("IncrementalExportSpecification")
@@ -102,9 +118,13 @@ class TableExports(TableJobs[TableExport]):
     """Export jobs of one account and region.
 
     A job is IN_PROGRESS until its family's duration has passed on the mock's clock, then
-    COMPLETED. Differs from AWS: every well-formed table ARN of the caller's account and
-    region names a table with point-in-time recovery on since 35 days; nothing is written
-    to S3; the item count of a completed export is derived from its id.
+    COMPLETED. With a data plane (moto, or an upstream) the table must exist there with
+    point-in-time recovery enabled, and the completed export writes AWS's files (see
+    export_files.py). Differs from AWS: the files hold the table as it is when the export
+    completes, not as it was at ExportTime, and an incremental export holds every item as
+    inserted in its window. Without a data plane every well-formed table ARN of the caller's
+    account and region names a table with point-in-time recovery on since 35 days, nothing is
+    written to S3, and the item count of a completed export is derived from its id.
     """
 
     families = (EXPORT,)
@@ -120,6 +140,10 @@ class TableExports(TableJobs[TableExport]):
                 "Member must have length greater than or equal to 1"
             )
         self._check_table(params["TableArn"])
+        ddb = self.data_client("dynamodb")
+        data_plane = ddb is not None and self.data_client("s3") is not None
+        if data_plane:
+            _check_data_plane_table(ddb, params["TableArn"])
         export_time = self._check_times(params, now)
         if params.get("S3SseKmsKeyId") and params.get("S3SseAlgorithm") != "KMS":
             raise ValidationException("Invalid Request: KMS Key Id is not supported for this encryption type")
@@ -130,7 +154,7 @@ class TableExports(TableJobs[TableExport]):
                     "Export conflict: Duplicate request detected with conflicting parameters"
                 )
             return {"ExportDescription": earlier.describe(now)}
-        job = self._start(params, export_time, now)
+        job = self._start(params, export_time, now, data_plane)
         return {"ExportDescription": job.describe(now, created=True)}
 
     @operation("DescribeExport")
@@ -198,7 +222,9 @@ class TableExports(TableJobs[TableExport]):
             )
         return export_time
 
-    def _start(self, params: Params, export_time: datetime | None, now: datetime) -> TableExport:
+    def _start(
+        self, params: Params, export_time: datetime | None, now: datetime, data_plane: bool
+    ) -> TableExport:
         ident = self.new_id(now)
         job = TableExport(
             id=ident,
@@ -208,10 +234,57 @@ class TableExports(TableJobs[TableExport]):
             export_time=export_time,
             request=shared(params),
             progress=Progress(EXPORT, started=now, due=self.due(EXPORT.key, now)),
+            data_plane=data_plane,
         )
+        if data_plane:
+            self.when_succeeded(job.progress, lambda: self._perform(job))
         self._jobs.add(job)
         self._tokens.remember(params.get("ClientToken"), job, now)
         return job
+
+    def _perform(self, job: TableExport) -> Failure | None:
+        """The export's work, when it succeeds: see export_files.py."""
+        s3, ddb = self.data_client("s3"), self.data_client("dynamodb")
+        job.result = ExportResult()
+        if s3 is None or ddb is None:  # moto's mock stopped since the export started
+            return Failure("FAILED", "InternalServerError", INTERNAL_ERROR)
+        spec = job.request.get("IncrementalExportSpecification") or {}
+        target = ExportTarget(
+            export_arn=job.arn,
+            export_id=job.id,
+            table_arn=job.table_arn,
+            table_id=table_id(job.table_arn),
+            request=job.request,
+            started=job.progress.started,
+            ended=job.progress.end_time(self.clock.now()) or self.clock.now(),
+            export_time=job.export_time,
+            to_time=spec.get("ExportToTime", job.progress.started),
+        )
+        return write_export(target, s3, ddb, self._file_name, job.result)
+
+    def _file_name(self) -> str:
+        """A data file's name as AWS's look: 26 random base32 characters."""
+        data = self.context.rng.getrandbits(128).to_bytes(16, "big")
+        return base64.b32encode(data).decode("ascii").rstrip("=").lower()
+
+
+def _check_data_plane_table(ddb: Any, arn: str) -> None:
+    """The table must be in the data plane, point-in-time recovery on, as AWS checks."""
+    name = arn.split("/", 1)[1]
+    try:
+        backups = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+    except ClientError as failed:
+        code = failed.response.get("Error", {}).get("Code")
+        if code in ("TableNotFoundException", "ResourceNotFoundException"):
+            raise TableNotFoundException(f"Table not found: {arn}") from None
+        raise InternalServerError(f"The data plane's DynamoDB failed: {failed}") from None
+    except BotoCoreError as failed:
+        raise InternalServerError(f"The data plane's DynamoDB cannot be reached: {failed}") from None
+    recovery = backups.get("PointInTimeRecoveryDescription", {})
+    if recovery.get("PointInTimeRecoveryStatus") != "ENABLED":
+        raise PointInTimeRecoveryUnavailableException(
+            f"Point in time recovery is not enabled for table '{name}'"
+        )
 
 
 def _check_window(spec: Params, now: datetime) -> None:
