@@ -197,8 +197,17 @@ def _size(value: Mapping[str, Any]) -> int:
     return 3 + sum(len(name.encode()) + _size(element) + 1 for name, element in inner.items())
 
 
-def to_botocore(value: Any) -> Any:
-    """An item (or attribute value) as botocore takes it: binary as bytes, not base64 text."""
+_NESTS_BINARY = frozenset(("B", "BS", "L", "M"))
+
+
+def to_botocore(item: Item) -> Item:
+    """An item as botocore takes it: binary as bytes, not base64 text."""
+    if all(_NESTS_BINARY.isdisjoint(value) for value in item.values()):
+        return item  # most items: no binary anywhere
+    return {name: _to_botocore(value) for name, value in item.items()}
+
+
+def _to_botocore(value: Any) -> Any:
     if isinstance(value, dict):
         if len(value) == 1:
             ((kind, inner),) = value.items()
@@ -206,7 +215,7 @@ def to_botocore(value: Any) -> Any:
                 return {"B": base64.b64decode(inner)}
             if kind == "BS" and isinstance(inner, list):
                 return {"BS": [base64.b64decode(element) for element in inner]}
-        return {name: to_botocore(inner) for name, inner in value.items()}
+        return {name: _to_botocore(inner) for name, inner in value.items()}
     if isinstance(value, list):
-        return [to_botocore(element) for element in value]
+        return [_to_botocore(element) for element in value]
     return value

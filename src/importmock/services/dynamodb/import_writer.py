@@ -50,11 +50,11 @@ class ItemWriter:
         self.written = 0
         self._ddb, self._table, self._key_names, self._refused = ddb, table, key_names, refused
         self._batch: list[tuple[Item, Pointer]] = []
-        self._keys: set[str] = set()
+        self._keys: set[tuple[Any, ...]] = set()
 
     def put(self, item: Item, pointer: Pointer) -> None:
         """Queues `item` (DynamoDB JSON form), writing the batch once it is full."""
-        key = json.dumps([item[name] for name in self._key_names], sort_keys=True)
+        key = tuple((name, *item[name].items()) for name in self._key_names)  # keys are scalars
         if key in self._keys:
             self.flush()
         self._batch.append((to_botocore(item), pointer))
