@@ -487,3 +487,33 @@ def test_export_table_to_point_in_time_incremental_writes_items_as_new_images(
     assert (summary["outputView"], summary["exportType"]) == ("NEW_AND_OLD_IMAGES", "INCREMENTAL_EXPORT")
     assert "exportTime" not in summary
     assert done["ItemCount"] == len(ITEMS)
+
+
+# the round trip: an export's data files, imported into a new table
+
+
+@pytest.mark.parametrize("form", ["DYNAMODB_JSON", "ION"])
+def test_export_table_to_point_in_time_files_import_into_a_new_table(world: World, form: str) -> None:
+    done = world.describe(world.export(S3Prefix="round-trip", ExportFormat=form)["ExportArn"])
+    data = done["ExportManifest"].replace("manifest-summary.json", "data/")
+
+    started = world.ddb.import_table(
+        S3BucketSource={"S3Bucket": BUCKET, "S3KeyPrefix": data},
+        InputFormat=form,
+        InputCompressionType="GZIP",
+        TableCreationParameters={
+            "TableName": "Restored",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+    )["ImportTableDescription"]
+
+    imported = world.ddb.describe_import(ImportArn=started["ImportArn"])["ImportTableDescription"]
+    assert (imported["ImportStatus"], imported["ImportedItemCount"], imported["ErrorCount"]) == (
+        "COMPLETED",
+        len(ITEMS),
+        0,
+    )
+    pages = world.tables.get_paginator("scan").paginate(TableName="Restored", ConsistentRead=True)
+    assert by_key([item for page in pages for item in page["Items"]]) == by_key(ITEMS)
