@@ -656,6 +656,18 @@ def test_import_table_counts_survive_a_snapshot(moto_world, local):
     assert after["ProcessedSizeBytes"] == before["ProcessedSizeBytes"]
 
 
+def test_import_table_upstream_that_does_not_answer_fails_the_import(make_client):
+    closed = "http://127.0.0.1:9"  # nothing listens on port 9
+    with mock_imports(s3_endpoint_url=closed, dynamodb_endpoint_url=closed):
+        world = World(make_client("dynamodb"), None, None, None, ACCOUNT)
+
+        job = described(world, start(world, "unreachable")["ImportArn"])
+
+    assert counters(job) == ("FAILED", 0, 0, 0)
+    assert job["FailureCode"] == "InternalServerError"
+    assert job["FailureMessage"].startswith("An internal error occurred during the import. (Could not connect")
+
+
 # in process only: an unreadable object, and the writer's retries
 
 

@@ -13,10 +13,11 @@ import gzip
 import importlib
 import io
 import json
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from botocore.exceptions import BotoCoreError
 
 Item = dict[str, Any]
 _CHUNK = 1 << 16
@@ -69,7 +70,11 @@ class ObjectLines:
             for line in _uncompressed(self._body, self._compression):
                 self.bytes_read += len(line)
                 yield line
-        except (OSError, EOFError, zlib.error) as broken:  # gzip.BadGzipFile is an OSError
+        except BotoCoreError:
+            raise  # the data plane's, not the object's: the import fails on it
+        except Exception as broken:  # a codec's error: BadGzipFile, EOFError, zlib's, ZSTD's
+            if self._compression == "NONE":
+                raise
             raise ObjectError(f"Unable to decompress the object as {self._compression}: {broken}") from None
 
     def text(self) -> Iterator[str]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from importmock.jobs.work import Failure
 from importmock.services.dynamodb.import_items import ItemRules
@@ -91,8 +91,8 @@ def run_import(source: ImportSource, clients: DataClients, outcome: ImportOutcom
         _fill(source, clients, outcome, chain([first], pages))
     except ClientError as failed:
         return _failure_of(failed, source.table_name)
-    except Unwritten as stuck:
-        return Failure(FAILED, "InternalServerError", f"{INTERNAL_ERROR} ({stuck})")
+    except (Unwritten, BotoCoreError, OSError) as broken:  # stuck writes, an unreachable upstream
+        return Failure(FAILED, "InternalServerError", f"{INTERNAL_ERROR} ({broken})")
     return Failure(FAILED, ITEM_VALIDATION, ITEMS_REFUSED) if outcome.errors else None
 
 

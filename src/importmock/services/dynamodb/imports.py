@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from importmock.jobs.backend import BackendContext, operation
 from importmock.jobs.lifecycle import Family, Progress
@@ -227,7 +227,7 @@ class TableImports(TableJobs[TableImport]):
             return False
         try:
             ddb.describe_table(TableName=table)
-        except ClientError:
+        except (ClientError, BotoCoreError):  # not found, or no answer: the work finds out
             return False
         return True
 
