@@ -665,7 +665,7 @@ def test_import_table_upstream_that_does_not_answer_fails_the_import(make_client
 
     assert counters(job) == ("FAILED", 0, 0, 0)
     assert job["FailureCode"] == "InternalServerError"
-    assert job["FailureMessage"].startswith("An internal error occurred during the import. (Could not connect")
+    assert job["FailureMessage"].startswith("An internal error occurred during the import. (Could not")
 
 
 # in process only: an unreadable object, and the writer's retries

@@ -70,8 +70,8 @@ class ObjectLines:
             for line in _uncompressed(self._body, self._compression):
                 self.bytes_read += len(line)
                 yield line
-        except BotoCoreError:
-            raise  # the data plane's, not the object's: the import fails on it
+        except (BotoCoreError, ObjectError):
+            raise  # the data plane's (the import fails on it), or already the object's
         except Exception as broken:  # a codec's error: BadGzipFile, EOFError, zlib's, ZSTD's
             if self._compression == "NONE":
                 raise
