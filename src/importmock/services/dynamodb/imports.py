@@ -40,7 +40,7 @@ IMPORT = Family(
     running="IN_PROGRESS",
     succeeded="COMPLETED",
     endings={
-        FAILED: ("InternalServerError", "An internal error occurred during the import."),
+        FAILED: ("InternalServerError", INTERNAL_ERROR),
         "CANCELLED": (None, None),
     },
     messages={ITEM_VALIDATION: ITEMS_REFUSED},
