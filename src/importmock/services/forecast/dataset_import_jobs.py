@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import heapq
 import math
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from importmock.jobs.backend import Backend, BackendContext, JobIndex, operation
 from importmock.jobs.lifecycle import Family, Progress
 from importmock.jobs.pagination import Key
 from importmock.jobs.sharing import shared
+from importmock.jobs.work import Failure
 from importmock.services.forecast.checks import (
     check_job_arn,
     check_role,
@@ -26,6 +26,12 @@ from importmock.services.forecast.errors import (
     InvalidNextTokenException,
     ResourceAlreadyExistsException,
     ResourceInUseException,
+)
+from importmock.services.forecast.reading import (
+    ImportFailed,
+    invented_rows,
+    invented_statistics,
+    read_path,
 )
 from importmock.types import Output, Params
 
@@ -59,6 +65,9 @@ class DatasetImportJob:
     tags: dict[str, str]
     deleted: datetime | None = None  # when DeleteDatasetImportJob was called
     gone: datetime | None = None  # when the deletion ends and the job disappears
+    reads: bool = False  # whether it reads S3 (a data plane at creation) or invents its outcome
+    data_size: float | None = None  # GB read, once it has read them
+    statistics: Output | None = None  # the rows' field statistics, once read (CSV only)
 
     def creating_request(self) -> Params:
         """The CreateDatasetImportJob input that made the job (for a restore's check)."""
@@ -103,7 +112,7 @@ class DatasetImportJob:
         }
 
     def describe(self, now: datetime) -> Output:
-        made, rows, due = self.creation_status(now), _invented_rows(self.arn), self.progress.due
+        made, due = self.creation_status(now), self.progress.due
         left = due - now if made in (FAMILY.initial, FAMILY.running) and due is not None else None
         return {
             **self.summarize(now),
@@ -114,9 +123,18 @@ class DatasetImportJob:
             "GeolocationFormat": self.request.get("GeolocationFormat"),
             "Format": self.request.get("Format", DEFAULTS["Format"]),
             "EstimatedTimeRemainingInMinutes": None if left is None else _minutes(left),
-            # Forecast knows the size once it has read the data, the statistics once it is done
+            **self._data(made),
+        }
+
+    def _data(self, made: str) -> Output:
+        """DataSize and FieldStatistics: read (once ACTIVE, when it read them) or invented."""
+        if self.reads:
+            return {"DataSize": self.data_size, "FieldStatistics": self.statistics}
+        rows = invented_rows(self.arn)
+        # Forecast knows the size once it has read the data, the statistics once it is done
+        return {
             "DataSize": rows * 40 / 1e9 if made in (FAMILY.running, FAMILY.succeeded) else None,
-            "FieldStatistics": _invented_statistics(rows) if made == FAMILY.succeeded else None,
+            "FieldStatistics": invented_statistics(rows) if made == FAMILY.succeeded else None,
         }
 
 
@@ -131,11 +149,16 @@ class DatasetImportJobs(Backend):
     DELETE_PENDING at its instant, DELETE_IN_PROGRESS for the family's duration after it
     (none when the duration is 0 or None), and the job is then gone from every operation.
 
+    With a data plane at creation, the job reads its S3 path as it ends (reading.py): nothing
+    there, or a row that does not fit the schema, ends it CREATE_FAILED; otherwise DataSize
+    and FieldStatistics are those of the rows read. Without one, nothing is read.
+
     Differs from AWS: every well-formed dataset ARN of the caller's partition, region and
-    account names an existing dataset; nothing is read from S3, so DataSize and the
-    FieldStatistics (of a target time series: item_id, timestamp, target_value) are
-    invented, stable per ARN; ARNs of other Forecast resources are never found; there is
-    no quota on concurrent imports, and a dataset takes several imports at once.
+    account names an existing dataset, whose schema the mock takes from the file's header
+    row, or else is a target time series (timestamp, item_id, target_value); without a data
+    plane DataSize and the FieldStatistics are invented, stable per ARN; ARNs of other
+    Forecast resources are never found; there is no quota on concurrent imports, and a
+    dataset takes several imports at once.
     """
 
     families = (FAMILY,)
@@ -174,6 +197,9 @@ class DatasetImportJobs(Backend):
             tags=tags,
         )
         self._jobs.add(job)
+        if (s3 := self.data_client("s3")) is not None:  # decided now, kept on the record
+            job.reads = True
+            self.when_succeeded(job.progress, lambda: _read(job, s3))
         return {"DatasetImportJobArn": arn}
 
     @operation("DescribeDatasetImportJob")
@@ -281,29 +307,21 @@ def _matches(job: DatasetImportJob, given: Filter, now: datetime) -> bool:
     return (actual == value) == (condition == "IS")
 
 
+def _read(job: DatasetImportJob, s3: Any) -> Failure | None:
+    """The job's work as it ends: its rows read from S3, or CREATE_FAILED with Forecast's message."""
+    request = job.request
+    try:
+        reading = read_path(
+            s3,
+            request["DataSource"]["S3Config"]["Path"],
+            request.get("TimestampFormat", DEFAULTS["TimestampFormat"]),
+            csv_format=request.get("Format", DEFAULTS["Format"]) == "CSV",
+        )
+    except ImportFailed as failed:  # Forecast shows no failure code: the message is all there is
+        return Failure("CREATE_FAILED", "ImportFailed", str(failed))
+    job.data_size, job.statistics = reading.size / 1e9, reading.statistics
+    return None
+
+
 def _minutes(left: timedelta) -> int:
     return max(0, math.ceil(left / timedelta(minutes=1)))
-
-
-def _invented_rows(arn: str) -> int:
-    """Rows a job imported: nothing is read from S3, so derived from the ARN."""
-    return 1_000 + zlib.crc32(arn.encode()) % 1_000_000
-
-
-def _invented_statistics(rows: int) -> Output:
-    items = 1 + rows % 97
-    mean = 10 + rows % 500
-    return {
-        "item_id": {"Count": rows, "CountDistinct": items, "CountNull": 0},
-        "timestamp": {"Count": rows, "CountDistinct": max(1, rows // items), "CountNull": 0},
-        "target_value": {
-            "Count": rows,
-            "CountDistinct": max(1, rows // 3),
-            "CountNull": 0,
-            "CountNan": 0,
-            "Min": "0",
-            "Max": str(mean * 4),
-            "Avg": float(mean),
-            "Stddev": mean / 2,
-        },
-    }
