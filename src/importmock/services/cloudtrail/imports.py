@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from importmock.jobs.backend import Backend, BackendContext, JobIndex, operation
 from importmock.jobs.lifecycle import Family, Progress
 from importmock.jobs.pagination import Key
-from importmock.jobs.regions import is_region
+from importmock.jobs.work import Failure
+from importmock.services.cloudtrail.checks import check_destination, check_source
+from importmock.services.cloudtrail.copying import Copy, CopyFailure, copy_trail, invented_counts
 from importmock.services.cloudtrail.errors import (
     AccountHasOngoingImportException,
-    EventDataStoreARNInvalidException,
     ImportNotFoundException,
-    InvalidImportSourceException,
     InvalidNextTokenException,
     InvalidParameterException,
     OperationNotPermittedException,
@@ -38,11 +37,6 @@ IMPORT = Family(
     plain=frozenset({STOPPED}),
 )
 PAGE_SIZE = 1000  # neither listing documents a default page size: the maximum
-_EVENT_DATA_STORE = re.compile(
-    r"arn:(?P<partition>[\w-]+):cloudtrail:(?P<region>[\w-]+):(?P<account>\d{12}):eventdatastore/[A-Za-z0-9-]+"
-)
-_S3_URI = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/.*)?", re.DOTALL)
-_ROLE_ARN = re.compile(r"arn:(?P<partition>[\w-]+):iam::\d{12}:role/[\w+=,.@/-]+")
 
 
 @dataclass(slots=True)
@@ -61,6 +55,8 @@ class LakeImport:
     region: str
     attempts: list[Progress]
     arn: str | None = None  # imports have no ARN, only an id
+    reads: bool = False  # whether it copies from S3 (a data plane at its start) or invents
+    copies: dict[int, Copy] = field(default_factory=dict)  # by attempt number, once it copied
 
     def creating_request(self) -> Params:
         """StartImport's input, from the parts the import keeps."""
@@ -89,47 +85,67 @@ class LakeImport:
         }
 
     def statistics(self, now: datetime) -> Output:
-        done = 0.0
-        for attempt in self.attempts:  # a retry goes on where the attempt before it ended
-            done += (1.0 - done) * attempt.fraction(now)
+        failed = sum(failure["Status"] == "FAILED" for _, failure in self.failures(now))
+        if self.reads:  # the counts of the latest attempt that copied
+            counts = (self.copies[max(self.copies)] if self.copies else Copy()).counts()
+        else:
+            counts = invented_counts(self.id, self._done(now))
+        return {**counts, "FailedEntries": failed}
+
+    def _done(self, now: datetime) -> float:
+        """How far the attempts have come together: a retry goes on where the one before ended."""
         if self.progress.status(now) == IMPORT.succeeded:
-            done = 1.0  # exactly, whatever the rounding of the sum above
-        seed = uuid.UUID(self.id).int  # nothing is read from S3: the sizes come from the id
-        prefixes = 1 + seed % 24
-        files = prefixes * (1 + (seed >> 16) % 60)
-        events = files * (1 + (seed >> 32) % 400)
-        return {
-            "PrefixesFound": prefixes,
-            "PrefixesCompleted": int(prefixes * done),
-            "FilesCompleted": int(files * done),
-            "EventsCompleted": int(events * done),
-            "FailedEntries": sum(failure["Status"] == "FAILED" for _, failure in self.failures(now)),
-        }
+            return 1.0  # exactly, whatever the rounding of the sum below
+        done = 0.0
+        for attempt in self.attempts:
+            done += (1.0 - done) * attempt.fraction(now)
+        return done
 
     def failures(self, now: datetime) -> list[tuple[Key, Output]]:
-        """One entry per failed attempt, oldest first, keyed by the attempt's number.
+        """The failures of the import's attempts, oldest first, keyed by attempt and place.
 
-        An entry is FAILED until a retry starts; RETRY while that retry runs; then
-        SUCCEEDED if the import completes, FAILED again if it fails or is stopped.
+        An attempt's failures are the files its copy could not read (data plane), or the one
+        `mock.finish` gave. An entry is FAILED until a retry starts; RETRY while that retry
+        runs; then SUCCEEDED if the retry copied its location (or the import completes),
+        FAILED again otherwise. A location that fails again shows only its latest entry.
         """
-        last, entries = self.progress, []
-        outcome = last.status(now)
-        for number, attempt in enumerate(self.attempts):
-            if attempt.outcome != "FAILED" or attempt.ended is None:
-                continue
-            status, when = "FAILED", attempt.ended
-            if attempt is not last:
-                status = {IMPORT.running: "RETRY", IMPORT.succeeded: "SUCCEEDED"}.get(outcome, "FAILED")
-                when = last.end_time(now) or last.started
-            entry = {
-                "Location": self._log_file(number, attempt.ended),
-                "Status": status,
-                "ErrorType": attempt.failure_code,
-                "ErrorMessage": attempt.failure_message,
-                "LastUpdatedTime": when,
-            }
-            entries.append(((number, 0), entry))
+        failed = [self._failed(number, attempt) for number, attempt in enumerate(self.attempts)]
+        latest = {failure.location: number for number, found in enumerate(failed) for failure in found}
+        final, uri = self.copies.get(len(self.attempts) - 1), self.source["S3"]["S3LocationUri"]
+        # the last attempt read the source again: what failed before and not now, it copied
+        reread = final is not None and all(failure.location != uri for failure in final.failures)
+        entries = []
+        for number, found in enumerate(failed):
+            for place, failure in enumerate(found):
+                if latest[failure.location] == number:  # else it failed again later
+                    entries.append(((number, place), self._entry(number, failure, reread, now)))
         return entries
+
+    def _entry(self, number: int, failure: CopyFailure, reread: bool, now: datetime) -> Output:
+        """One ListImportFailures entry, of attempt `number`, as the attempts after it leave it."""
+        attempt, last = self.attempts[number], self.progress
+        status, when = "FAILED", attempt.ended
+        if attempt is not last:
+            status = {IMPORT.running: "RETRY", IMPORT.succeeded: "SUCCEEDED"}.get(last.status(now), "FAILED")
+            if reread:
+                status = "SUCCEEDED"  # the last attempt's copy read it without failing there
+            when = last.end_time(now) or last.started
+        return {
+            "Location": failure.location,
+            "Status": status,
+            "ErrorType": failure.error_type or None,
+            "ErrorMessage": failure.message or None,
+            "LastUpdatedTime": when,
+        }
+
+    def _failed(self, number: int, attempt: Progress) -> list[CopyFailure]:
+        """What attempt `number` failed to copy: its copy's failures, or the one `finish` gave."""
+        if number in self.copies:
+            return self.copies[number].failures
+        if attempt.outcome != "FAILED" or attempt.ended is None:
+            return []
+        location = self._log_file(number, attempt.ended)
+        return [CopyFailure(location, attempt.failure_code or "", attempt.failure_message or "")]
 
     def _log_file(self, number: int, when: datetime) -> str:
         """A log file under the source, named as CloudTrail names a trail's log files."""
@@ -145,10 +161,14 @@ class LakeImports(Backend):
 
     An import is IN_PROGRESS until its family's duration has passed on the mock's clock,
     then COMPLETED; `mock.finish` can fail or stop it, StopImport stops it, and StartImport with
-    its ImportId retries a FAILED or STOPPED one. Differs from AWS: every well-formed
-    event data store ARN of the caller's account and region names an event data store;
-    nothing is read from S3, so the statistics are derived from the import id and a failed
-    import has one failure, the one `mock.finish` gave; a retry ignores any other
+    its ImportId retries a FAILED or STOPPED one. With a data plane at its start, each
+    attempt copies the trail's log files as it succeeds (copying.py): the statistics are
+    counted from them, and a file it cannot copy is a failure that fails the import.
+
+    Differs from AWS: every well-formed event data store ARN of the caller's account and
+    region names an event data store; without a data plane nothing is read from S3, so the
+    statistics are derived from the import id and a failed import has one failure, the one
+    `mock.finish` gave; with one, a retry reads the whole source again; a retry ignores any other
     parameters; one import runs at a time per account and region (AWS does not document
     whether its rule spans regions). Where AWS documents no answer, we chose one: StopImport
     of an ended import and a retry of a completed one are OperationNotPermittedException,
@@ -196,7 +216,7 @@ class LakeImports(Backend):
     def list_imports(self, params: Params) -> Output:
         now, destination, status = self.clock.now(), params.get("Destination"), params.get("ImportStatus")
         if destination is not None:
-            self._check_destination(destination)
+            check_destination(destination, self.context)
         page = self.paginate(
             self._jobs,
             token=params.get("NextToken"),
@@ -239,8 +259,8 @@ class LakeImports(Backend):
             raise InvalidParameterException(
                 "Destinations and ImportSource are required to start a new import."
             )
-        self._check_destination(destinations[0])
-        self._check_source(source["S3"])
+        check_destination(destinations[0], self.context)
+        check_source(source["S3"], self.context)
         start, end = params.get("StartEventTime"), params.get("EndEventTime")
         if start is not None and end is not None and start > end:
             raise InvalidParameterException("StartEventTime must not be later than EndEventTime.")
@@ -257,6 +277,9 @@ class LakeImports(Backend):
             attempts=[Progress(IMPORT, started=now, due=self.due(IMPORT.key, now))],
         )
         self._jobs.add(job)
+        if self.data_client("s3") is not None:  # decided now, kept on the record
+            job.reads = True
+            self._copy_when_done(job)
         return job
 
     def _retry(self, ident: str, now: datetime) -> LakeImport:
@@ -267,7 +290,15 @@ class LakeImports(Backend):
                 f"Import {ident} has completed; only a FAILED or STOPPED import can be retried."
             )
         job.attempts.append(Progress(IMPORT, started=now, due=self.due(IMPORT.key, now)))
+        if job.reads:
+            self._copy_when_done(job)
         return job
+
+    def _copy_when_done(self, job: LakeImport) -> None:
+        """The latest attempt copies the trail's files as it succeeds, from the bucket's region."""
+        number = len(job.attempts) - 1
+        s3 = self.context.dataplane.client("s3", job.source["S3"]["S3BucketRegion"])
+        self.when_succeeded(job.attempts[number], lambda: _copy(job, number, s3))
 
     def _check_none_ongoing(self, now: datetime) -> None:
         latest = self._latest
@@ -276,30 +307,18 @@ class LakeImports(Backend):
                 f"Import {latest.id} is still in progress; start a new import when it has ended."
             )
 
-    def _check_destination(self, arn: str) -> None:
-        found, c = _EVENT_DATA_STORE.fullmatch(arn), self.context
-        where = (found["partition"], found["region"], found["account"]) if found else None
-        if where != (c.partition, c.region, c.account_id):
-            raise EventDataStoreARNInvalidException(
-                f"The specified event data store ARN is not valid or does not map to an event "
-                f"data store in your account: {arn}"
-            )
-
-    def _check_source(self, s3: Params) -> None:
-        if not _S3_URI.fullmatch(s3["S3LocationUri"]):
-            raise InvalidImportSourceException(
-                f"S3LocationUri must be an S3 URI such as s3://bucket/prefix: {s3['S3LocationUri']}"
-            )
-        if not is_region(s3["S3BucketRegion"]):
-            raise InvalidImportSourceException(f"S3BucketRegion is not a Region: {s3['S3BucketRegion']}")
-        role = _ROLE_ARN.fullmatch(s3["S3BucketAccessRoleArn"])
-        if role is None or role["partition"] != self.context.partition:
-            raise InvalidParameterException(
-                f"S3BucketAccessRoleArn is not an IAM role ARN: {s3['S3BucketAccessRoleArn']}"
-            )
-
     def _new_id(self) -> str:
         while True:  # 122 random bits: a clash is rare, but must not merge imports
             ident = str(uuid.UUID(int=self.context.rng.getrandbits(128), version=4))
             if self._jobs.get(ident) is None:
                 return ident
+
+
+def _copy(job: LakeImport, number: int, s3: Any) -> Failure | None:
+    """Attempt `number`'s work: the copy; a file it could not copy fails the import (AWS: FAILED)."""
+    copy = copy_trail(s3, job.source["S3"]["S3LocationUri"], job.start_event_time, job.end_event_time)
+    job.copies[number] = copy
+    if not copy.failures:
+        return None
+    first = copy.failures[0]
+    return Failure("FAILED", first.error_type, first.message)
