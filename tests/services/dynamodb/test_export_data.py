@@ -517,3 +517,24 @@ def test_export_table_to_point_in_time_files_import_into_a_new_table(world: Worl
     )
     pages = world.tables.get_paginator("scan").paginate(TableName="Restored", ConsistentRead=True)
     assert by_key([item for page in pages for item in page["Items"]]) == by_key(ITEMS)
+
+
+def test_export_table_to_point_in_time_with_failing_upstream_is_internal_server_error(
+    make_client: Any,
+) -> None:
+    # an importmock server as the data plane: it answers DescribeContinuousBackups NotImplemented
+    with (
+        ThreadedServer(port=0) as failing,
+        mock_imports(s3_endpoint_url=failing.url, dynamodb_endpoint_url=failing.url),
+    ):
+        ddb = make_client("dynamodb")
+        with pytest.raises(ClientError) as excinfo:
+            ddb.export_table_to_point_in_time(
+                TableArn=f"arn:aws:dynamodb:us-east-1:123456789012:table/{TABLE}", S3Bucket=BUCKET
+            )
+        listed = ddb.list_exports()["ExportSummaries"]
+
+    assert_error(excinfo, "InternalServerError", 500)
+    message = excinfo.value.response["Error"]["Message"]
+    assert message.startswith("The data plane's DynamoDB failed: An error occurred (NotImplemented)")
+    assert listed == []
