@@ -6,12 +6,10 @@ import argparse
 import logging
 import signal
 import sys
-import urllib.parse
 from collections.abc import Mapping, Sequence
 from types import FrameType
 
-from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
-
+from importmock.dataplane import is_endpoint
 from importmock.mock import ImportMock
 from importmock.server import serve
 from importmock.version import __version__
@@ -83,25 +81,11 @@ def _endpoints(options: argparse.Namespace) -> dict[str, str]:
     given = {}
     for service, _, _ in _DATA_PLANE:
         url = getattr(options, f"{service}_endpoint_url")
-        if url is not None and not _is_endpoint(url):
+        if url is not None and not is_endpoint(url):
             raise ValueError(f"--{service}-endpoint-url: not an http:// or https:// URL with a host: {url!r}")
         if url is not None:
             given[service] = url
     return given
-
-
-def _is_endpoint(url: str) -> bool:
-    """Whether botocore can send to `url`: http(s), a host it accepts, a port in range.
-
-    botocore checks the host only when a client is made, in the middle of a job's work.
-    """
-    parts = urllib.parse.urlsplit(url)
-    try:
-        parts.port  # noqa: B018 - reading it checks the port: a ValueError if out of range
-    except ValueError:
-        return False
-    valid = is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url)
-    return parts.scheme in ("http", "https") and bool(valid)
 
 
 def _data_plane_line(endpoints: Mapping[str, str]) -> str:

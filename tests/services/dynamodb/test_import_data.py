@@ -206,6 +206,20 @@ def test_import_table_gzip_counts_uncompressed_bytes(world):
     assert len(scanned(world, "zipped")) == 40
 
 
+def test_import_table_zstd_counts_uncompressed_bytes(world):
+    import zstandard  # the test extras install it (Python before 3.14 has no ZSTD codec)
+
+    body = json_lines(*({"pk": {"S": f"k{n}"}, "v": {"S": "y" * 30}} for n in range(25)))
+    packed = zstandard.ZstdCompressor().compress(body)
+    world.s3.put_object(Bucket=BUCKET, Key="data/part.json.zst", Body=packed)
+
+    job = described(world, start(world, "squeezed", InputCompressionType="ZSTD")["ImportArn"])
+
+    assert counters(job) == ("COMPLETED", 25, 25, 0)
+    assert job["ProcessedSizeBytes"] == len(body)
+    assert len(scanned(world, "squeezed")) == 25
+
+
 def test_import_table_duplicate_keys_count_every_write_and_the_last_wins(world):
     items = [{"pk": {"S": f"k{n % 10}"}, "version": {"N": str(n)}} for n in range(30)]  # over a batch
     world.s3.put_object(Bucket=BUCKET, Key="data/dupes.json", Body=json_lines(*items))
