@@ -19,6 +19,7 @@ from dataplane_support import upstream_client
 from families import import_arn
 from importmock import ImportMock, NotImplementedOperation, mock_imports
 from importmock.dataplane import DataPlane
+from importmock.server import ThreadedServer
 from importmock.services.dynamodb.tables import invented_item_count
 
 CLOSED = "http://127.0.0.1:9"  # nothing listens on port 9: a client sent there fails at once
@@ -244,3 +245,11 @@ def test_import_table_created_without_data_plane_stays_invented(make_client: Cal
 
     assert (done["ImportStatus"], tables) == ("COMPLETED", [])
     assert done["ImportedItemCount"] == invented_item_count(arn.rsplit("/", 1)[1])
+
+
+@pytest.mark.parametrize("url", ["localstack:4566", "ftp://127.0.0.1:21", "http://", "http://127.0.0.1:99999"])
+def test_mock_imports_bad_endpoint_url_refused_when_made(url):
+    with pytest.raises(ValueError, match=r"s3_endpoint_url: not an http\(s\) URL with a host"):
+        mock_imports(s3_endpoint_url=url)
+    with pytest.raises(ValueError, match="dynamodb_endpoint_url"):
+        ThreadedServer(port=0, dynamodb_endpoint_url=url)
