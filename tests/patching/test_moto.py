@@ -62,7 +62,7 @@ def test_list_imports_from_importmock_while_tables_and_buckets_come_from_moto(
         started = cloudtrail.start_import(**lake_import_request("123456789012"))
         got = cloudtrail.get_import(ImportId=started["ImportId"])
         assert_shape(cloudtrail, "GetImport", got)
-        assert got["ImportStatus"] == "COMPLETED"
+        assert got["ImportStatus"] == "FAILED"  # it copies from moto's S3, which has no trail-bucket
         assert cloudtrail.describe_trails()["trailList"] == []  # moto's
 
 
