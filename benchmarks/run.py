@@ -11,6 +11,8 @@ budgets, the report's table) is `bench/harness.py`, the job families `bench/fami
 4. bench/pages.py: list pages and traversals at 1,000 and N jobs; memory per job, creation rate.
 5. bench/exports.py: memory per DynamoDB export at N exports.
 6. bench/servers.py: the server against ThreadedMotoServer and the floor, over loopback.
+7. bench/dataplane.py: DynamoDB import and export throughput on moto's data plane, against
+   BatchWriteItem and Scan (the floor) and moto's own import; peak memory against a data file.
 
 Each section runs its variants in interleaved rounds (A, B, C, A, B, C, ...) so drift of the
 machine hits every variant alike; every figure is the median over rounds of the mean over
@@ -27,7 +29,7 @@ import sys
 import time
 
 import botocore
-from bench import calls, exports, import_cost, pages, servers, start_stop
+from bench import calls, dataplane, exports, import_cost, pages, servers, start_stop
 from bench.harness import Row, Settings, print_report
 
 import importmock
@@ -62,13 +64,14 @@ def main() -> None:
 
 
 def run_sections(settings: Settings) -> list[Row]:
-    """Measures sections 1 to 6 in order; their report lines, creation rates last."""
+    """Measures sections 1 to 7 in order; their report lines, creation rates last."""
     per_call = calls.measure(settings)
     cycle = start_stop.measure(settings)
     imported = import_cost.measure(settings)
     paged = pages.measure(settings)
     per_export = exports.measure(settings)
     served = servers.measure(settings)
+    data_plane = dataplane.measure(settings)
     big = settings.big
     return [
         *calls.rows(per_call),
@@ -77,6 +80,7 @@ def run_sections(settings: Settings) -> list[Row]:
         *pages.rows(paged, big),
         *exports.rows(per_export, paged["moto"]["bytes/export"], big),
         *servers.rows(served),
+        *dataplane.rows(data_plane, settings),
         *pages.creation_rows(paged, big),
     ]
 

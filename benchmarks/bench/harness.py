@@ -126,8 +126,9 @@ class Variant:
     pause: ImportMock | None = None  # a mock to set aside while this variant runs (moto's)
 
 
-def interleave(variants: Sequence[Variant], rounds: int, n: int) -> dict[str, float]:
-    """Median over `rounds` of the mean ns per call; one untimed warm-up round first.
+def interleave(variants: Sequence[Variant], rounds: int, n: int, warm_up: bool = True) -> dict[str, float]:
+    """Median over `rounds` of the mean ns per call; one untimed warm-up round first (unless not
+    `warm_up`: section 7's rounds at its larger size, warmed by its smaller, take minutes).
 
     The variants take turns (A, B, C, A, B, C, ...), so a slowdown of the shared machine hits
     all of them alike, and the median drops the rounds a stall spoiled.
@@ -136,7 +137,7 @@ def interleave(variants: Sequence[Variant], rounds: int, n: int) -> dict[str, fl
     gc.collect()
     gc.freeze()  # what exists now (modules, models, jobs) is never garbage: collections skip it
     try:
-        for round_ in range(rounds + 1):
+        for round_ in range(0 if warm_up else 1, rounds + 1):
             for v in variants:
                 per_call = _timed(v, max(1, int(n * v.scale)))
                 if round_:
@@ -182,6 +183,9 @@ PAGE_RATIO = Budget("<= 1.3x", operator.le, 1.3)  # a page at N jobs / at 1,000
 LINEAR_RATIO = Budget("<= 1.3x (linear)", operator.le, 1.3)  # per job listed, N / 1,000
 BYTES_PER_JOB = Budget("< 1,536 B", operator.lt, 1536)
 SERVER_SPEEDUP = Budget(">= 3x moto", operator.ge, 3)  # importmock req/s / moto's
+FLOOR_RATIO = Budget("<= 1.25x floor", operator.le, 1.25)  # per item: import / BatchWriteItem, export / Scan
+MOTO_IMPORT_SPEEDUP = Budget(">= 1x moto", operator.ge, 1.0)  # moto's import per item / importmock's
+DATA_FILE_RATIO = Budget("<= 1 data file", operator.le, 1.0)  # peak held in a job / one data file's items
 
 
 @dataclass(frozen=True)
