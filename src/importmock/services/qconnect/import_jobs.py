@@ -13,12 +13,14 @@ from importmock.jobs.lifecycle import Family, Progress
 from importmock.jobs.pagination import Key
 from importmock.jobs.sharing import shared
 from importmock.jobs.uploads import presigned_url
+from importmock.jobs.work import Failure
 from importmock.services.qconnect.errors import (
     ConflictException,
     ResourceNotFoundException,
     ValidationException,
 )
 from importmock.services.qconnect.knowledge_bases import knowledge_base_arn, knowledge_base_id
+from importmock.services.qconnect.quick_responses import EMPTY_REPORT, Outcome, import_file
 from importmock.types import Output, Params
 
 IMPORT_JOB = Family(
@@ -30,7 +32,6 @@ IMPORT_JOB = Family(
 )
 DELETABLE = ("COMPLETE", "FAILED")
 URL_LIFETIME = timedelta(hours=1)  # the download URLs of a job's file and failure report
-FAILED_RECORDS_HEADER = b"name,content,errorMessage\n"  # nothing is parsed, so no row failed
 TOKEN_WINDOW = timedelta(hours=8)
 
 
@@ -46,6 +47,9 @@ class ImportJob:
     progress: Progress
     deleting_since: datetime | None = None
     deleted_at: datetime | None = None
+    strict: bool = False  # a data plane at its start: a missing upload fails it (else: invented)
+    settled: bool = False  # whether it has read its upload (as it succeeded)
+    result: Outcome | None = None  # what it made of the file it read (None: nothing uploaded)
 
     def creating_request(self) -> Params:
         """The StartImportJob input that made the job (for a restore's check)."""
@@ -85,10 +89,13 @@ class ImportJob:
 class ImportJobs(Backend):
     """Import jobs of the knowledge bases of one account and region.
 
-    START_IN_PROGRESS until the family's duration has passed on the mock clock, then
-    COMPLETE; FAILED through `mock.finish`, with a failure report URL. DeleteImportJob shows
-    DELETE_IN_PROGRESS for the family's duration (at once when it is None), then the job is
-    gone. Differs from AWS: the uploaded file is not read, so a job succeeds whatever it holds.
+    START_IN_PROGRESS until the family's duration has passed on the mock clock, then it reads
+    its uploaded file (quick_responses.py): COMPLETE if a quick response could be imported
+    (failed records in a report), else FAILED with the report; FAILED through `mock.finish`
+    too. An upload nothing was PUT to fails the job only if a data plane existed at its start
+    (else its outcome stays invented). DeleteImportJob shows DELETE_IN_PROGRESS for the
+    family's duration (at once when it is None), then the job is gone. Differs from AWS: no
+    quick response is created, and the file's columns are CreateQuickResponse's members.
     """
 
     families = (IMPORT_JOB,)
@@ -124,7 +131,7 @@ class ImportJobs(Backend):
         if earlier is not None and earlier.deleted_at is None:  # a deleted job frees its token
             if earlier.request != request:
                 raise ConflictException("The clientToken was used with different parameters")
-            return {"importJob": self._describe(earlier, now)}
+            return {"importJob": self._describe(self._settle(earlier, now), now)}
         ident = str(uuid.UUID(int=c.rng.getrandbits(128), version=4))
         job = ImportJob(
             id=ident,
@@ -136,6 +143,8 @@ class ImportJobs(Backend):
         )
         self._jobs.add(job)
         self._tokens.remember(params.get("clientToken"), job, now)
+        job.strict = self.data_client("s3") is not None  # decided now, kept on the record
+        self.when_succeeded(job.progress, lambda: self._read(job))
         return {"importJob": self._describe(job, now, status=IMPORT_JOB.initial)}
 
     @operation("GetImportJob")
@@ -153,7 +162,8 @@ class ImportJobs(Backend):
             scope={"knowledgeBaseId": base},
             group=base,
         )
-        return {"importJobSummaries": [j.summarize(now) for j in page.items], "nextToken": page.next_token}
+        summaries = [self._settle(job, now).summarize(now) for job in page.items]
+        return {"importJobSummaries": summaries, "nextToken": page.next_token}
 
     @operation("DeleteImportJob")
     def delete_import_job(self, params: Params) -> Output:
@@ -174,7 +184,7 @@ class ImportJobs(Backend):
             raise ResourceNotFoundException(
                 f"Import job {params['importJobId']} not found", resourceName=params["importJobId"]
             )
-        return job
+        return self._settle(job, now)
 
     def _purge(self, now: datetime) -> None:
         """Drops jobs whose deletion has completed (only those being deleted are looked at)."""
@@ -182,12 +192,35 @@ class ImportJobs(Backend):
             self._deleting.remove(job)
             self._jobs.remove(job)
 
+    def _read(self, job: ImportJob) -> Failure | None:
+        """The job's work as it succeeds: its upload read once; FAILED if nothing could be imported."""
+        if job.settled:
+            return None
+        job.settled = True
+        upload = self.context.uploads.get(job.request["uploadId"])
+        received = upload.received if upload is not None else None
+        if received is None and not job.strict:
+            return None  # nothing uploaded and no data plane: the outcome stays invented
+        job.result = result = import_file(received, job.knowledge_base)
+        if result.problem is None and result.imported:
+            return None  # records that failed go to the report; the job completes
+        return Failure("FAILED", "ImportFailed", result.problem or "No quick response could be imported.")
+
+    def _settle(self, job: ImportJob, now: datetime) -> ImportJob:
+        """`job`, having read its upload if it has succeeded: a restored job has no pending work."""
+        if not job.settled and job.progress.status(now) == IMPORT_JOB.succeeded:
+            failure = self._read(job)
+            if failure is not None:
+                job.progress.fail(failure.status, failure.code, failure.message)
+        return job
+
     def _describe(self, job: ImportJob, now: datetime, status: str | None = None) -> Output:
         """A job with download links signed now, as each read of AWS signs them anew."""
-        c, report = self.context, None
-        if job.progress.status(now) == "FAILED":
+        c, report, result = self.context, None, job.result
+        outcome = job.progress.status(now)
+        if outcome == "FAILED" or (outcome == IMPORT_JOB.succeeded and result is not None and result.failed):
             report_key = f"{job.id}/failed-records.csv"
-            c.uploads.publish(c.account_id, report_key, FAILED_RECORDS_HEADER)
+            c.uploads.publish(c.account_id, report_key, result.report if result is not None else EMPTY_REPORT)
             report = presigned_url(c.region, c.account_id, report_key, now, URL_LIFETIME)
         return {
             **job.summarize(now, status),

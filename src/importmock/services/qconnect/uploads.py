@@ -14,8 +14,8 @@ class ContentUploads(Backend):
 
     The URL is S3-style and presigned in form only. In process, a `requests.put` to it while
     the mock is active is captured; the server hands out URLs on itself that sign the
-    headers to include, and answers the PUT (jobs/uploads.py). Differs from AWS: the file is
-    kept, not parsed.
+    headers to include, and answers the PUT (jobs/uploads.py). The file is kept in the mock,
+    where an import job reads it.
     """
 
     arn_service = "wisdom"
