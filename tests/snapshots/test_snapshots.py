@@ -66,7 +66,7 @@ def forecast_job(client, name, **extra):
     return response["DatasetImportJobArn"]
 
 
-def put(upload, data=b"question,answer\nhi,hello\n"):
+def put(upload, data=b"name,content\nhi,hello\n"):
     return requests.put(upload["url"], data=data, headers=upload["headersToInclude"], timeout=5)
 
 
