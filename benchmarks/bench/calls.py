@@ -51,9 +51,10 @@ def measure(settings: Settings) -> dict[str, float]:
     parsed: Parsed = {}
     params: Parsed = {}
     with harness.job_mock() as mock, mock_aws():
+        moto = _moto_variants(mock)  # first: its table in moto is the one importmock's exports name
         variants = [v for family in FAMILIES for v in _family_variants(family, parsed, params)]
         stubber = _stubber_variant(parsed, params)
-        variants += [*_moto_variants(mock), stubber]
+        variants += [*moto, stubber]
         results = harness.interleave(variants, settings.rounds, settings.pick(100, 200))
     for name, im, hook in hook_pairs(results):
         print(f"  {name:<40}importmock {fmt(im):>10}  bare hook {fmt(hook):>10}  {im / hook:.2f}x")
@@ -131,7 +132,11 @@ def _stubber_variant(parsed: Parsed, params: Parsed) -> Variant:
 
 
 def _moto_variants(mock: ImportMock) -> list[Variant]:
-    """moto's DescribeImport, DescribeExport and ListExports, each run with `mock` paused."""
+    """moto's DescribeImport, DescribeExport and ListExports, each run with `mock` paused.
+
+    Its table (moto_pitr_table) also serves importmock's exports: while moto's mock is active,
+    moto is importmock's data plane, and ExportTableToPointInTime needs the table there.
+    """
     moto_session = botocore.session.get_session()  # made after `import moto`: moto's hook is in it
     moto_client = harness.make_client("dynamodb", session=moto_session)
     with harness.paused(mock):

@@ -60,7 +60,8 @@ def dynamodb_imports(client: Client, account: str) -> Creator:
 
 
 def dynamodb_exports(client: Client, account: str) -> Creator:
-    table_arn = f"arn:aws:dynamodb:{REGION}:{account}:table/bench-export"  # importmock: any table
+    # without a data plane importmock exports any table; with moto's, moto's (moto_pitr_table)
+    table_arn = f"arn:aws:dynamodb:{REGION}:{account}:table/bench-export"
     return lambda i: export_table(client, table_arn)
 
 
