@@ -43,8 +43,6 @@ PAGE_SIZE = 1000  # neither listing documents a default page size: the maximum
 class LakeImport:
     """One import; each StartImport of it (the first, then every retry) is one attempt."""
 
-    CREATED_BY: ClassVar[str] = "StartImport"  # its request is read against this input on restore
-
     id: str
     key: Key
     destination: str
@@ -57,6 +55,7 @@ class LakeImport:
     arn: str | None = None  # imports have no ARN, only an id
     reads: bool = False  # whether it copies from S3 (a data plane at its start) or invents
     copies: dict[int, Copy] = field(default_factory=dict)  # by attempt number, once it copied
+    CREATED_BY: ClassVar[str] = "StartImport"  # its request is read against this input on restore
 
     def creating_request(self) -> Params:
         """StartImport's input, from the parts the import keeps."""

@@ -11,7 +11,6 @@ holds at most `ITEMS_PER_FILE` items, so the work holds one data file's items at
 from __future__ import annotations
 
 import base64
-import decimal
 import hashlib
 import json
 import zlib
@@ -25,6 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from importmock.clock import epoch_micros
 from importmock.jobs.work import Failure
 from importmock.services.dynamodb.ion import dump_item, dump_record
+from importmock.services.dynamodb.item_size import item_size
 from importmock.types import Params
 
 ITEMS_PER_FILE = 10_000
@@ -32,7 +32,6 @@ FAILED = "FAILED"
 INTERNAL_ERROR = "An internal error occurred during the export."
 # the manifest-summary.json "version" of each export type, as AWS's output format shows them
 SUMMARY_VERSIONS = {"FULL_EXPORT": "2020-06-30", "INCREMENTAL_EXPORT": "2023-08-01"}
-_DIGITS = decimal.Context(prec=40)  # DynamoDB numbers have up to 38 significant digits
 Item = dict[str, Any]
 
 
@@ -257,42 +256,3 @@ def _s3_message(message: str, status: int, code: str, meta: Mapping[str, Any]) -
     labels = (("Request ID", "RequestId"), ("S3 Extended Request ID", "HostId"))
     ids = "".join(f"; {label}: {meta[key]}" for label, key in labels if meta.get(key))
     return f"{message} (Service: Amazon S3; Status Code: {status}; Error Code: {code}{ids}; Proxy: null)"
-
-
-def item_size(item: Mapping[str, Any]) -> int:
-    """An item's size by DynamoDB's rules: names and values, UTF-8, numbers by their digits."""
-    return sum(len(name.encode()) + _size(value) for name, value in item.items())
-
-
-def _size(value: Mapping[str, Any]) -> int:
-    ((kind, inner),) = value.items()
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        return _number_size(inner)
-    if kind == "B":
-        return _blob_size(inner)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "SS":
-        return sum(len(text.encode()) for text in inner)
-    if kind == "NS":
-        return sum(_number_size(text) for text in inner)
-    if kind == "BS":
-        return sum(_blob_size(data) for data in inner)
-    if kind == "L":
-        return 3 + sum(_size(element) + 1 for element in inner)
-    return 3 + sum(len(name.encode()) + _size(element) + 1 for name, element in inner.items())  # M
-
-
-def _number_size(text: str) -> int:
-    """1 byte per 2 significant digits, plus 1."""
-    try:
-        digits = len(_DIGITS.create_decimal(text).normalize(_DIGITS).as_tuple().digits)
-    except decimal.InvalidOperation:
-        digits = len(text)
-    return (digits + 1) // 2 + 1
-
-
-def _blob_size(data: bytes | str) -> int:
-    return len(data) if isinstance(data, bytes | bytearray) else len(base64.b64decode(data))

@@ -45,8 +45,6 @@ _EXPORT_ID = re.compile(r"(\d{14})-([0-9a-f]{8})")
 
 @dataclass(slots=True)
 class TableExport:
-    CREATED_BY: ClassVar[str] = "ExportTableToPointInTime"  # its request is checked on restore
-
     id: str
     arn: str
     key: Key
@@ -56,6 +54,7 @@ class TableExport:
     progress: Progress
     data_plane: bool = False  # decided at creation: the work writes files, counts are real
     result: ExportResult | None = None  # what the work wrote, once it ran
+    CREATED_BY: ClassVar[str] = "ExportTableToPointInTime"  # its request is checked on restore
 
     def creating_request(self) -> Params:
         """The ExportTableToPointInTime input that made the job (for a restore's check)."""

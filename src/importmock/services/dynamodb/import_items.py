@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from importmock.services.dynamodb.import_reader import Item
+from importmock.services.dynamodb.item_size import item_size
 
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit
 MAX_DEPTH = 32  # DynamoDB's nesting limit of lists and maps
@@ -173,28 +174,6 @@ def _binary_problem(text: str) -> str | None:
     except (binascii.Error, ValueError):
         return _INVALID + "Invalid Binary value: not base64 encoded"
     return None
-
-
-def item_size(item: Item) -> int:
-    """The item's size as DynamoDB counts it against the 400 KB limit (names and values)."""
-    return sum(len(name.encode()) + _size(value) for name, value in item.items())
-
-
-def _size(value: Mapping[str, Any]) -> int:
-    ((kind, inner),) = value.items()
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        return (_significant_digits(Decimal(inner)) + 1) // 2 + 1
-    if kind == "B":
-        return len(base64.b64decode(inner))
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind in _SETS:
-        return sum(_size({_SETS[kind]: element}) for element in inner)
-    if kind == "L":
-        return 3 + sum(_size(element) + 1 for element in inner)
-    return 3 + sum(len(name.encode()) + _size(element) + 1 for name, element in inner.items())
 
 
 _NESTS_BINARY = frozenset(("B", "BS", "L", "M"))

@@ -49,8 +49,6 @@ IMPORT = Family(
 
 @dataclass(slots=True)
 class TableImport:
-    CREATED_BY: ClassVar[str] = "ImportTable"  # its request is read against this input on restore
-
     id: str
     arn: str
     key: Key
@@ -66,6 +64,7 @@ class TableImport:
     # was there), and what its work read and wrote once it ran
     data_plane: bool = False
     outcome: ImportOutcome | None = None
+    CREATED_BY: ClassVar[str] = "ImportTable"  # its request is read against this input on restore
 
     def creating_request(self) -> Params:
         """ImportTable's input: the job keeps its table name and client token apart."""

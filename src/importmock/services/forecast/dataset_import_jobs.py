@@ -53,8 +53,6 @@ DEFAULTS = {"TimestampFormat": "yyyy-MM-dd HH:mm:ss", "Format": "CSV", "ImportMo
 
 @dataclass(slots=True)
 class DatasetImportJob:
-    CREATED_BY: ClassVar[str] = "CreateDatasetImportJob"  # its request is read against this input on restore
-
     id: str  # Forecast names jobs by ARN only
     arn: str
     key: Key
@@ -68,6 +66,7 @@ class DatasetImportJob:
     reads: bool = False  # whether it reads S3 (a data plane at creation) or invents its outcome
     data_size: float | None = None  # GB read, once it has read them
     statistics: Output | None = None  # the rows' field statistics, once read (CSV only)
+    CREATED_BY: ClassVar[str] = "CreateDatasetImportJob"  # its request is read against this input on restore
 
     def creating_request(self) -> Params:
         """The CreateDatasetImportJob input that made the job (for a restore's check)."""

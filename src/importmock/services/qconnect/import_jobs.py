@@ -37,8 +37,6 @@ TOKEN_WINDOW = timedelta(hours=8)
 
 @dataclass(slots=True)
 class ImportJob:
-    CREATED_BY: ClassVar[str] = "StartImportJob"  # its request is read against this input on restore
-
     id: str
     key: Key
     knowledge_base: str
@@ -50,6 +48,7 @@ class ImportJob:
     strict: bool = False  # a data plane at its start: a missing upload fails it (else: invented)
     settled: bool = False  # whether it has read its upload (as it succeeded)
     result: Outcome | None = None  # what it made of the file it read (None: nothing uploaded)
+    CREATED_BY: ClassVar[str] = "StartImportJob"  # its request is read against this input on restore
 
     def creating_request(self) -> Params:
         """The StartImportJob input that made the job (for a restore's check)."""
