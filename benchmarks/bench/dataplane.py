@@ -3,8 +3,8 @@
 While moto's `mock_aws` is active, importmock's ImportTable reads its files from moto's S3 and
 fills a new moto table, and ExportTableToPointInTime scans a moto table and writes its files to
 moto's S3, both within the creating call (the mock's default duration, 0). At each size (N
-items: 10,000 and 100,000; --quick: 1,000 and 10,000) the variants take turns, one job each a
-round:
+items: 10,000 and 100,000; --quick: 1,000 and 10,000) the variants take turns, a job each (at
+--quick's 1,000, two jobs each) a round:
 
 - import: importmock's ImportTable of N items into a new table, from DYNAMODB_JSON data files,
   gzip, FILE_ITEMS items a file (as an export writes them);
@@ -17,14 +17,16 @@ round:
   client, which the export makes too.
 
 Items are a key (`pk`, `sk`) and seven small attributes, about 200 bytes each by DynamoDB's
-count. Each figure is the median over rounds of the time of one whole job, per item.
+count. Each figure is the median over rounds of the time of a whole job, per item; the rounds
+at the larger size have no warm-up round of their own (the smaller size's warmed everything).
 
 Memory: tracemalloc's peak during one import and one export of N items (the run's largest N),
 from its start just before the job, against the bytes one data file's items take as botocore
-gives them (FILE_ITEMS parsed items). There the data plane is moto's server in another process
-(``python -m moto.server``, importmock's ``s3_endpoint_url``/``dynamodb_endpoint_url``), so that
-what moto holds (the table being filled, the files being written) is not counted: the peak is
-importmock's work and its botocore clients' only.
+gives them (FILE_ITEMS items of a Scan answer, parsed: about 2.5 KB an item). There the data
+plane is moto's server in another process (``python -m moto.server``, importmock's
+``s3_endpoint_url``/``dynamodb_endpoint_url``), so that what moto holds (the table being
+filled, the files being written) is not counted: the peak is importmock's work and its
+botocore clients' only.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+import botocore.parsers
 import botocore.session
 from botocore.exceptions import ClientError
 
@@ -79,9 +82,18 @@ def item(i: int) -> Item:
     }
 
 
-def sizes(settings: Settings) -> tuple[tuple[int, int], ...]:
-    """(items, rounds) of each size: few rounds at the larger, where one round takes minutes."""
-    return settings.pick(((1_000, 3), (10_000, 1)), ((10_000, 5), (100_000, 2)))
+class Size(NamedTuple):
+    """A size of the jobs: its items, its rounds, and each variant's jobs in a round."""
+
+    items: int
+    rounds: int
+    jobs: int = 1
+
+
+def sizes(settings: Settings) -> tuple[Size, ...]:
+    """Few rounds at the larger size, where a round takes a minute (--quick) or ten (full); at
+    the smaller of --quick, a round's figure is the mean of a few jobs of a quarter second."""
+    return settings.pick((Size(1_000, 3, 2), Size(10_000, 1)), (Size(10_000, 5), Size(100_000, 2)))
 
 
 def measure(settings: Settings) -> dict[str, float]:
@@ -100,16 +112,16 @@ def measure(settings: Settings) -> dict[str, float]:
             s3=harness.make_client("s3", session=moto_session),
         )
         world.s3.create_bucket(Bucket=BUCKET)
-        for n, rounds in sizes(settings):
+        for n, rounds, jobs in sizes(settings):
             started = time.perf_counter()
             variants = world.variants(n, mock)
-            ns = harness.interleave(variants, rounds, 1, warm_up=n == sizes(settings)[0][0])
+            ns = harness.interleave(variants, rounds, jobs, warm_up=n == sizes(settings)[0].items)
             world.check(n)
             results |= {f"{name} {n}": per_job / n for name, per_job in ns.items()}
             shown = "  ".join(f"{name} {1e9 / results[f'{name} {n}']:,.0f}" for name in VARIANTS)
             print(f"  @{n:,} items/s: {shown} ({time.perf_counter() - started:.0f} s)", flush=True)
             world.drop(n)
-    big = sizes(settings)[-1][0]
+    big = sizes(settings)[-1].items
     results |= memory(big)
     print(
         f"  @{big:,} peak held: import {results['import bytes'] / 1e6:.1f} MB, export "
@@ -130,6 +142,7 @@ class World:
     ddb: Client
     s3: Client
     made_tables: list[str] = field(default_factory=list)
+    tables_named: int = 0
     imports: list[str] = field(default_factory=list)
     exports: list[str] = field(default_factory=list)
 
@@ -139,18 +152,19 @@ class World:
         table_arn = backed_up(self.ddb, f"source-{n}")
         write_files(self.s3, f"source-{n}/", n)
         source = {"S3Bucket": BUCKET, "S3KeyPrefix": f"source-{n}/"}
-        names: dict[str, str] = {}
+        names: dict[str, list[str]] = {}  # the new tables of a variant's jobs in this round
 
-        def new_table(kind: str) -> Callable[[int], None]:
-            def prepare(_: int) -> None:  # untimed: drops the table of the round before
+        def new_tables(kind: str) -> Callable[[int], None]:
+            def prepare(jobs: int) -> None:  # untimed: drops the tables of the round before
                 self.drop_made()
-                names[kind] = f"{kind}-{n}-{len(self.made_tables)}"
-                self.made_tables.append(names[kind])
+                names[kind] = [f"{kind}-{n}-{self.tables_named + i}" for i in range(jobs)]
+                self.tables_named += jobs
+                self.made_tables += names[kind]
 
             return prepare
 
         def ours() -> None:
-            parameters = {"TableName": names["import"], **KEYS}
+            parameters = {"TableName": names["import"].pop(), **KEYS}
             self.imports.append(
                 self.ours.import_table(
                     S3BucketSource=source,
@@ -165,7 +179,7 @@ class World:
                 S3BucketSource=source,
                 InputFormat="DYNAMODB_JSON",
                 InputCompressionType="GZIP",
-                TableCreationParameters={"TableName": names["moto"], **KEYS},
+                TableCreationParameters={"TableName": names["moto"].pop(), **KEYS},
             )["ImportTableDescription"]["ImportArn"]
             while (done := self.ddb.describe_import(ImportArn=arn)["ImportTableDescription"])[
                 "ImportStatus"
@@ -175,7 +189,7 @@ class World:
                 raise RuntimeError(f"moto's import of {n:,} items ended {done}")
 
         def batch_write() -> None:
-            table = create(self.ddb, names["written"])
+            table = create(self.ddb, names["written"].pop())
             fill(self.ddb, table, range(n))
 
         def export() -> None:
@@ -191,9 +205,9 @@ class World:
                 raise RuntimeError(f"a Scan of {n:,} items found {found:,}")
 
         return [
-            Variant("import", ours, prepare=new_table("import")),
-            Variant("moto import", moto, prepare=new_table("moto"), pause=mock),
-            Variant("BatchWriteItem", batch_write, prepare=new_table("written")),
+            Variant("import", ours, prepare=new_tables("import")),
+            Variant("moto import", moto, prepare=new_tables("moto"), pause=mock),
+            Variant("BatchWriteItem", batch_write, prepare=new_tables("written")),
             Variant("export", export),
             Variant("Scan", scan),
         ]
@@ -282,9 +296,17 @@ def memory(n: int) -> dict[str, float]:
             ours = harness.make_client("dynamodb")
             export_peak(ours, arns["warm"], BATCH)
             held["export bytes"] = export_peak(ours, arns["source"], n)
-    one_file = range(min(n, FILE_ITEMS))
-    parsed = peak(lambda: {"items": [json.loads(line)["Item"] for line in data_lines(one_file)]}, kept=True)
-    return held | {"file bytes": parsed["peak"]}
+    return held | {"file bytes": file_items_bytes(min(n, FILE_ITEMS))}
+
+
+def file_items_bytes(count: int) -> float:
+    """The bytes `count` items take as botocore gives them: a Scan answer's items, parsed."""
+    shape = harness.CLEAN_SESSION.get_service_model("dynamodb").operation_model("Scan").output_shape
+    assert shape is not None
+    body = json.dumps({"Items": [item(i) for i in range(count)], "Count": count}).encode()
+    answer = {"body": body, "headers": {}, "status_code": 200}
+    parsed = peak(lambda: botocore.parsers.create_parser("json").parse(answer, shape), kept=True)
+    return float(parsed["peak"])
 
 
 def backed_up(ddb: Client, table: str) -> str:
@@ -367,7 +389,7 @@ def moto_server() -> Iterator[str]:
 def rows(results: dict[str, float], settings: Settings) -> list[Row]:
     """Each size's import and export against their floors and moto's import; the memory."""
     lines = []
-    for n, _ in sizes(settings):
+    for n, *_ in sizes(settings):
         per_item = {name: results[f"{name} {n}"] for name in VARIANTS}
         rate = {name: f"{1e9 / ns:,.0f} items/s" for name, ns in per_item.items()}
         ours_in, ours_out = f"ImportTable @{n:,} items", f"ExportTableToPointInTime @{n:,} items"
@@ -394,7 +416,7 @@ def rows(results: dict[str, float], settings: Settings) -> list[Row]:
                 harness.FLOOR_RATIO,
             ),
         ]
-    big, one_file = sizes(settings)[-1][0], results["file bytes"]
+    big, one_file = sizes(settings)[-1].items, results["file bytes"]
     for kind in ("import", "export"):
         held = results[f"{kind} bytes"]
         lines.append(
