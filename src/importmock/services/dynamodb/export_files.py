@@ -146,8 +146,18 @@ def _records(target: ExportTarget, ddb: Any) -> Iterator[tuple[Item, bytes]]:
 
 
 def _scan(ddb: Any, table: str) -> Iterator[Item]:
-    for page in ddb.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
-        yield from page.get("Items", [])
+    """The table's items, page by page, each page emptied as it is read.
+
+    botocore's paginator keeps the page it returned while it parses the next one; emptied,
+    that page holds nothing, so the export holds one data file's items, not a file's and a page's.
+    """
+    config = {"PageSize": ITEMS_PER_FILE // 2}  # very small items: no page of a whole file
+    pages = ddb.get_paginator("scan").paginate(TableName=table, ConsistentRead=True, PaginationConfig=config)
+    for page in pages:
+        items = page.get("Items", [])
+        items.reverse()
+        while items:
+            yield items.pop()
 
 
 def _json(value: Mapping[str, Any]) -> bytes:
