@@ -10,7 +10,6 @@ the layers below it (to send past importmock's own patch), never `services` or a
 
 from __future__ import annotations
 
-import sys
 import threading
 import urllib.parse
 from collections.abc import Mapping
@@ -20,7 +19,7 @@ import botocore.session
 from botocore.config import Config
 from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 
-from importmock.patching import registry
+from importmock.patching import moto, registry
 
 # the services a job's work reaches, and the endpoint option naming each in server mode
 SERVICES = ("s3", "dynamodb", "logs")
@@ -52,7 +51,7 @@ class DataPlane:
 
     def available(self) -> bool:
         """Whether jobs can do their work now: an upstream, or moto's mock active."""
-        return self.upstream or _moto_active()
+        return self.upstream or moto.active_stubber() is not None
 
     def client(self, service: str, region: str) -> Any | None:
         """A botocore client of `service` in `region`, or None when there is no data plane."""
@@ -105,10 +104,3 @@ def is_endpoint(url: str) -> bool:
         return False
     valid = is_valid_endpoint_url(url) or is_valid_ipv6_endpoint_url(url)
     return parts.scheme in ("http", "https") and bool(valid)
-
-
-def _moto_active() -> bool:
-    """Whether moto's `mock_aws` is active in this process (moto never imported by us)."""
-    models = sys.modules.get("moto.core.models")
-    stubber = getattr(models, "botocore_stubber", None)
-    return bool(getattr(stubber, "enabled", False))

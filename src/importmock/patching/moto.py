@@ -49,12 +49,17 @@ def _moto_answer(request: AWSPreparedRequest) -> AWSResponse | None:
     moto answers through a `before-send` handler that only sessions made after moto's import
     carry; for the others importmock's send hands the request to the same stubber.
     """
-    models = sys.modules.get("moto.core.models")
-    stubber = getattr(models, "botocore_stubber", None)
-    if stubber is None or not getattr(stubber, "enabled", False):
+    stubber = active_stubber()
+    if stubber is None:
         return None
     answer: AWSResponse | None = stubber("before-send", request)
     return answer
+
+
+def active_stubber() -> Any | None:
+    """moto's stubber while its `mock_aws` is active, else None (moto is never imported here)."""
+    stubber = getattr(sys.modules.get("moto.core.models"), "botocore_stubber", None)
+    return stubber if getattr(stubber, "enabled", False) else None
 
 
 fall_back_to(_moto_answer)
