@@ -59,5 +59,14 @@ class NotImplementedOperation(NotImplementedError):
     """
 
 
+class PassedOn(NotImplementedOperation):
+    """A request importmock answers only in some cases, raised by a handler in the others.
+
+    DynamoDB's DescribeTable is importmock's while an import creates the table (AWS shows it
+    CREATING, which moto cannot); any other table's goes on to moto in process, as if
+    importmock did not answer DescribeTable at all.
+    """
+
+
 class UnmockedRequest(RuntimeError):
     """A request that is not an AWS API call importmock can identify (no SigV4 scope)."""

@@ -52,7 +52,11 @@ def _moto_answer(request: AWSPreparedRequest) -> AWSResponse | None:
     stubber = active_stubber()
     if stubber is None:
         return None
-    answer: AWSResponse | None = stubber("before-send", request)
+    # moto's own stubber, not the step-aside above: importmock may claim an operation and
+    # pass some requests of it on (errors.PassedOn), which moto must then answer
+    answer: AWSResponse | None = (_STUBBER.original or type(stubber).__call__)(
+        stubber, "before-send", request
+    )
     return answer
 
 

@@ -8,11 +8,13 @@ from typing import ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from importmock.errors import PassedOn
 from importmock.jobs.backend import BackendContext, operation
 from importmock.jobs.lifecycle import Family, Progress
 from importmock.jobs.pagination import Key
 from importmock.jobs.sharing import shared
 from importmock.jobs.work import Failure
+from importmock.services.dynamodb.creating_tables import creating_table
 from importmock.services.dynamodb.definitions import check_definition
 from importmock.services.dynamodb.errors import (
     ImportConflictException,
@@ -143,8 +145,11 @@ class TableImports(TableJobs[TableImport]):
     With a data plane (moto's mock active, or an upstream), the job does its work when it
     succeeds (import_work.py): it reads the objects under its prefix, creates its table and
     writes the items, logs refused items to CloudWatch Logs, and its counters are the real
-    ones. Differs from AWS there: the table appears when the import ends (AWS shows it
-    CREATING while the import runs), ACTIVE at once as moto makes tables; an S3BucketOwner
+    ones. While any import runs, importmock answers DescribeTable of its table with
+    TableStatus CREATING, as AWS shows it (creating_tables.py); every other DescribeTable
+    goes on to moto. Differs from AWS there: the table enters the data plane when the
+    import ends, so until then the data plane's own calls (ListTables, DescribeTable through
+    an upstream's endpoint) do not see it; an S3BucketOwner
     other than the caller's account is S3AccessDenied (the data plane's buckets are the
     caller's); ZSTD objects need a ZSTD codec in the Python running importmock (3.14's
     compression.zstd, or the zstandard package), without one each is an unreadable object
@@ -206,6 +211,17 @@ class TableImports(TableJobs[TableImport]):
             job.summarize(job.progress.status(now), job.progress.end_time(now)) for job in page.items
         ]
         return {"ImportSummaryList": summaries, "NextToken": page.next_token}
+
+    @operation("DescribeTable")
+    def describe_table(self, params: Params) -> Output:
+        """A table an import is creating is CREATING; any other table is the data plane's."""
+        now, name = self.clock.now(), params["TableName"]
+        job = self._tables.get(name.rsplit(":table/", 1)[-1] if name.startswith("arn:") else name)
+        if job is None or job.progress.is_over(now) or name not in (job.table_name, job.table_arn):
+            raise PassedOn(f"importmock answers DescribeTable only for tables being imported, not {name}")
+        creation = job.request["TableCreationParameters"]
+        ident, started = table_id(job.table_arn), job.progress.started
+        return {"Table": creating_table(job.table_name, job.table_arn, ident, creation, started)}
 
     def _check_table_free(self, name: str, now: datetime) -> None:
         holder = self._tables.get(name)
