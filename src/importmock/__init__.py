@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from importmock.clock import Clock
 from importmock.errors import NotImplementedOperation, ServiceError
@@ -40,6 +40,8 @@ def mock_imports(
     s3_endpoint_url: str | None = ...,
     dynamodb_endpoint_url: str | None = ...,
     logs_endpoint_url: str | None = ...,
+    sleep: Literal["real", "advance"] = ...,
+    tick: bool = ...,
 ) -> ImportMock: ...
 def mock_imports(target: Any = None, /, **options: Any) -> Any:
     """Mocks the import and export job APIs.
@@ -50,7 +52,7 @@ def mock_imports(target: Any = None, /, **options: Any) -> Any:
     Args:
         target: the function or class to decorate, when used bare.
         **options: ImportMock's options (account_id, duration, durations, state,
-            s3_endpoint_url, dynamodb_endpoint_url, logs_endpoint_url).
+            s3_endpoint_url, dynamodb_endpoint_url, logs_endpoint_url, sleep, tick).
 
     Returns:
         The decorated target, or an ImportMock to use as decorator or context manager.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
@@ -11,29 +13,45 @@ class Clock:
 
     Standing still keeps tests deterministic: a job with a duration of 60 seconds is in
     progress until the test advances the clock by 60 seconds, however slow the machine.
+    A ticking clock also moves with the wall clock (whole milliseconds of the real time
+    elapsed since it was last set), as time-machine's and freezegun's ``tick=True`` do.
 
     Args:
         start: the time to start at (timezone-aware); by default the real time.
+        tick: whether the clock also moves with the real time that passes.
 
     Raises:
         ValueError: a naive `start`, or one outside 1970-04-01 to 4999-01-01.
     """
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self._now = _aware(start) if start is not None else real_now()
+    def __init__(self, start: datetime | None = None, *, tick: bool = False) -> None:
+        # the time last set or advanced to, and the wall reading (monotonic) it was set at:
+        # one tuple, so a reader in another thread never pairs a new time with an old reading
+        self._base = (_aware(start) if start is not None else real_now(), time.monotonic())
+        self._tick = tick
+        self._lock = threading.Lock()  # moves from several threads (sleeps) add up, none is lost
         self._listeners: list[Callable[[datetime], None]] = []
 
     def on_move(self, listener: Callable[[datetime], None]) -> None:
         """Calls `listener(now)` after every `advance` and `set` (the mock runs due work)."""
         self._listeners.append(listener)
 
-    def _moved(self) -> None:
+    def _moved(self, now: datetime) -> None:
         for listener in self._listeners:
-            listener(self._now)
+            listener(now)
+
+    @property
+    def ticking(self) -> bool:
+        """Whether the clock also moves with the real time (the ``tick`` option)."""
+        return self._tick
 
     def now(self) -> datetime:
         """Returns the current mock time, timezone-aware UTC."""
-        return self._now
+        base, since = self._base
+        if not self._tick:
+            return base
+        # whole milliseconds, as AWS keeps time, so a ticking time survives the wire exactly
+        return base + timedelta(milliseconds=int((time.monotonic() - since) * 1000))
 
     def advance(self, delta: float | timedelta) -> datetime:
         """Moves the clock forward.
@@ -50,11 +68,14 @@ class Clock:
         step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
         if step < timedelta(0):
             raise ValueError(f"the clock only moves forward; got {step}")
-        if step > LATEST - self._now:
-            raise ValueError(f"the clock reaches only {LATEST:%Y-%m-%d}")
-        self._now += step
-        self._moved()
-        return self._now
+        with self._lock:
+            if step > LATEST - self.now():
+                raise ValueError(f"the clock reaches only {LATEST:%Y-%m-%d}")
+            base, since = self._base
+            self._base = (base + step, since)  # a ticking clock keeps its wall reading: no drift
+            now = self.now()
+        self._moved(now)
+        return now
 
     def set(self, when: datetime) -> None:
         """Sets the current time (forwards or backwards).
@@ -65,8 +86,10 @@ class Clock:
         Raises:
             ValueError: a naive `when`, or one outside 1970-04-01 to 4999-01-01.
         """
-        self._now = _aware(when)
-        self._moved()
+        moment = _aware(when)
+        with self._lock:
+            self._base = (moment, time.monotonic())
+        self._moved(moment)
 
 
 def real_now() -> datetime:

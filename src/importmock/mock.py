@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from botocore.model import OperationModel
 
@@ -24,7 +24,7 @@ from importmock.errors import (
 from importmock.faults import Fault
 from importmock.jobs.regions import is_region
 from importmock.jobs.uploads import Receipt
-from importmock.patching import registry, requests_capture
+from importmock.patching import registry, requests_capture, sleeping
 from importmock.state import Call, State
 from importmock.wire.dispatch import Dispatcher, Route
 from importmock.wire.http import HttpRequest, HttpResponse
@@ -70,6 +70,10 @@ class ImportMock:
         dynamodb_endpoint_url: the DynamoDB server imports fill and exports read; it also
             serves CloudWatch Logs, unless `logs_endpoint_url` names another.
         logs_endpoint_url: where imports log the items they refused.
+        sleep: ``"advance"``: while this mock answers, ``time.sleep`` and ``asyncio.sleep``
+            (the code under test's, botocore's waiters and retry back-off, in any thread)
+            advance its clock by the seconds asked and return at once; ``"real"``: they sleep.
+        tick: the clock also moves with the real time that passes (see `Clock`).
 
     Raises:
         ValueError: a bad option, or a `state` that is not a snapshot importmock reads.
@@ -85,9 +89,13 @@ class ImportMock:
         s3_endpoint_url: str | None = None,
         dynamodb_endpoint_url: str | None = None,
         logs_endpoint_url: str | None = None,
+        sleep: Literal["real", "advance"] = "real",
+        tick: bool = False,
     ) -> None:
         from importmock.services import FAMILIES, SERVICES
 
+        if sleep not in ("real", "advance"):
+            raise ValueError(f"sleep must be 'real' or 'advance', not {sleep!r}")
         if not re.fullmatch(r"\d{12}", account_id):
             raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
         unknown = set(durations or {}) - set(FAMILIES)
@@ -101,7 +109,8 @@ class ImportMock:
         self._dispatcher = Dispatcher(SERVICES)
         self._lock = threading.RLock()
         self._depth = 0
-        self._clock = Clock()  # one object for the mock's life, so a test may hold on to it
+        self._clock = Clock(tick=tick)  # one object for the mock's life, so a test may hold on to it
+        self._sleeps_advance = sleep == "advance"
         endpoints = {"s3": s3_endpoint_url, "dynamodb": dynamodb_endpoint_url, "logs": logs_endpoint_url}
         self._dataplane = DataPlane({name: url for name, url in endpoints.items() if url})
         self._start_from = None if state is None else _load(state)
@@ -124,6 +133,8 @@ class ImportMock:
                 self._fresh_state()
                 registry.activate(self)
                 requests_capture.capture()
+                if self._sleeps_advance:
+                    sleeping.engage(self, self._slept)
         return self
 
     def stop(self) -> None:
@@ -133,6 +144,7 @@ class ImportMock:
                 return
             self._depth -= 1
             if self._depth == 0:
+                sleeping.release(self)
                 registry.deactivate(self)
 
     @property
@@ -323,6 +335,10 @@ class ImportMock:
             return self._dispatcher.route(request).operation is not None
         except (NotImplementedOperation, UnmockedRequest):
             return False
+
+    def _slept(self, seconds: float) -> None:
+        """A sleep of the code under test, with the sleep option: the clock moves instead."""
+        self._clock.advance(seconds)  # its listener runs the work due meanwhile, in order
 
     def _run_due_work(self, now: datetime) -> None:
         """Runs the data-plane work the clock's move has made due (see jobs/work.py)."""

@@ -17,7 +17,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "importmock(**options): options for the importmock fixture (account_id, duration, durations, "
-        "state, s3_endpoint_url, dynamodb_endpoint_url, logs_endpoint_url)",
+        "state, s3_endpoint_url, dynamodb_endpoint_url, logs_endpoint_url, sleep, tick)",
     )
 
 
