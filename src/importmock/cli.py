@@ -69,6 +69,11 @@ def parser() -> argparse.ArgumentParser:
         default=0.0,
         help="seconds of mock-clock time a job runs, or 'none' to run until finished (default: 0)",
     )
+    server.add_argument(
+        "--tick",
+        action="store_true",
+        help="the mock clock also moves with the wall clock, so jobs end as real time passes",
+    )
     server.add_argument("--state", metavar="FILE", help="a snapshot file to start from")
     for service, _, explained in _DATA_PLANE:
         server.add_argument(f"--{service}-endpoint-url", metavar="URL", help=explained)
@@ -113,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mock = ImportMock(
             account_id=options.account_id,
             duration=options.duration,
+            tick=options.tick,
             state=options.state,
             s3_endpoint_url=endpoints.get("s3"),
             dynamodb_endpoint_url=endpoints.get("dynamodb"),
