@@ -12,6 +12,7 @@ import threading
 import time
 import types
 import unittest
+import unittest.mock
 from datetime import timedelta
 from time import sleep  # noqa: F401 (bound before any mock starts: the option must find it too)
 
@@ -316,3 +317,21 @@ def test_fixture_with_the_marker(importmock, make_client) -> None:
     arn = import_arn(client)
     assert poll_import(client, arn) == ["IN_PROGRESS", "IN_PROGRESS", "COMPLETED"]
     assert sleeping.engaged(importmock)
+
+
+def test_a_patch_on_top_at_stop_stays_and_the_next_start_still_works(real_sleeps) -> None:
+    before = time.sleep
+    with mock_imports(sleep="advance"):
+        theirs = unittest.mock.patch("time.sleep")
+        theirs.start()  # on top of importmock's, and still there when the mock stops
+    assert isinstance(time.sleep, unittest.mock.MagicMock)
+    theirs.stop()  # puts back what it found: importmock's replacement, now passing through
+    time.sleep(4)
+    assert real_sleeps == [4]
+    with mock_imports(sleep="advance") as mock:
+        started = mock.clock.now()
+        time.sleep(6)
+        assert mock.clock.now() - started == timedelta(seconds=6)
+    time.sleep(8)
+    assert real_sleeps == [4, 8]
+    assert time.sleep is before  # the sleep in place before any of it, exactly

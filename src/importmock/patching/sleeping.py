@@ -103,8 +103,13 @@ def engaged(mock: object) -> bool:
 def _install() -> None:
     import asyncio  # here, not at import: importmock's import stays light
 
-    _originals.update(sleep=time.sleep, asleep=asyncio.sleep)
-    replacements = {id(time.sleep): sleep, id(asyncio.sleep): asleep}
+    # ours may still be in place, left under someone's patch at the last release: then the
+    # original is the one found before, or ours would pass each sleep on to itself
+    if time.sleep is not sleep:
+        _originals["sleep"] = time.sleep
+    if asyncio.sleep is not asleep:
+        _originals["asleep"] = asyncio.sleep
+    replacements = {id(_originals["sleep"]): sleep, id(_originals["asleep"]): asleep}
     for module, name, value in _bindings(lambda value: id(value) in replacements):
         vars(module)[name] = replacements[id(value)]
         _swapped.append((module, name))
