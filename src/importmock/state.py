@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import secrets
 import threading
@@ -65,6 +66,7 @@ class State:
         self._secret = secret if secret is not None else secrets.token_bytes(32)
         self._tokens = PageTokens(self._secret)
         self._backends: dict[tuple[type[Backend], str, str], Backend] = {}
+        self._places: dict[tuple[str, str], list[Backend]] = {}  # by account and region
         self.uploads = Uploads(self._rng)
         self.faults = Faults()
         self._next = 1  # the sequence number the next job key gets
@@ -118,8 +120,10 @@ class State:
                 self.uploads,
                 self.work,
                 self.dataplane,
+                functools.partial(tuple, self._places.setdefault((account_id, region), [])),
             )
             found = self._backends[key] = cls(context)
+            self._places[account_id, region].append(found)
         return found  # type: ignore[return-value]
 
     def jobs(self, ref: str) -> Iterator[Job]:

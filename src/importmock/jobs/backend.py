@@ -20,6 +20,7 @@ from importmock.jobs.work import Perform, Work
 
 H = TypeVar("H", bound=Callable[..., Any])
 T = TypeVar("T")
+B = TypeVar("B", bound="Backend")
 
 
 def operation(name: str) -> Callable[[H], H]:
@@ -142,6 +143,9 @@ class BackendContext:
     uploads: Uploads
     work: Work
     dataplane: DataPlane
+    # the backends of this account and region made so far, this one among them: where a job
+    # finds the resource it belongs to (an event data store), and a resource finds its jobs
+    neighbours: Callable[[], Iterable[Backend]] = tuple
 
     @property
     def partition(self) -> str:
@@ -180,6 +184,10 @@ class Backend:
     def find_job(self, ref: str) -> Job | None:
         """The job whose id or ARN is `ref`, for `mock.finish`; families override this."""
         return None
+
+    def neighbour(self, cls: type[B]) -> B | None:
+        """The `cls` backend of this account and region, or None while none has been made."""
+        return next((found for found in self.context.neighbours() if isinstance(found, cls)), None)
 
     def data_client(self, service: str) -> Any | None:
         """A client of the data plane in this backend's region, or None when there is none."""

@@ -20,6 +20,7 @@ from importmock.services.cloudtrail.errors import (
     InvalidParameterException,
     OperationNotPermittedException,
 )
+from importmock.services.cloudtrail.event_data_stores import EventDataStores
 from importmock.types import Output, Params
 
 STOPPED = "STOPPED"
@@ -164,14 +165,19 @@ class LakeImports(Backend):
     attempt copies the trail's log files as it succeeds (copying.py): the statistics are
     counted from them, and a file it cannot copy is a failure that fails the import.
 
-    Differs from AWS: every well-formed event data store ARN of the caller's account and
-    region names an event data store; without a data plane nothing is read from S3, so the
-    statistics are derived from the import id and a failed import has one failure, the one
-    `mock.finish` gave; with one, a retry reads the whole source again; a retry ignores any other
-    parameters; one import runs at a time per account and region (AWS does not document
-    whether its rule spans regions). Where AWS documents no answer, we chose one: StopImport
-    of an ended import and a retry of a completed one are OperationNotPermittedException,
-    and ListImportFailures of an unknown id is an empty list (it models no not-found error).
+    A destination that CreateEventDataStore made here must be a store that takes imports
+    (EventDataStores.check_import_destination): not pending deletion (Inactive...), not deleted
+    for good (EventDataStoreNotFound...), of CloudTrail events (InvalidEventDataStoreCategory...).
+
+    Differs from AWS: any other well-formed event data store ARN of the caller's account and
+    region names an event data store (one made outside importmock); without a data plane
+    nothing is read from S3, so the statistics are derived from the import id and a failed
+    import has one failure, the one `mock.finish` gave; with one, a retry reads the whole
+    source again; a retry ignores any other parameters; one import runs at a time per account
+    and region (AWS does not document whether its rule spans regions). Where AWS documents no
+    answer, we chose one: StopImport of an ended import and a retry of a completed one are
+    OperationNotPermittedException, and ListImportFailures of an unknown id is an empty list
+    (it models no not-found error).
     """
 
     families = (IMPORT,)
@@ -189,6 +195,11 @@ class LakeImports(Backend):
 
     def find_job(self, ref: str) -> LakeImport | None:
         return self._jobs.get(ref)
+
+    def importing_into(self, store_arn: str, now: datetime) -> bool:
+        """Whether an import into the event data store `store_arn` is in progress at `now`."""
+        latest = self._latest
+        return latest is not None and latest.destination == store_arn and not latest.progress.is_over(now)
 
     @operation("StartImport")
     def start_import(self, params: Params) -> Output:
@@ -259,6 +270,7 @@ class LakeImports(Backend):
                 "Destinations and ImportSource are required to start a new import."
             )
         check_destination(destinations[0], self.context)
+        self._check_store(destinations[0])
         check_source(source["S3"], self.context)
         start, end = params.get("StartEventTime"), params.get("EndEventTime")
         if start is not None and end is not None and start > end:
@@ -284,6 +296,7 @@ class LakeImports(Backend):
     def _retry(self, ident: str, now: datetime) -> LakeImport:
         job = self._job(ident)
         self._check_none_ongoing(now)
+        self._check_store(job.destination)
         if job.progress.status(now) == IMPORT.succeeded:
             raise OperationNotPermittedException(
                 f"Import {ident} has completed; only a FAILED or STOPPED import can be retried."
@@ -298,6 +311,12 @@ class LakeImports(Backend):
         number = len(job.attempts) - 1
         s3 = self.context.dataplane.client("s3", job.source["S3"]["S3BucketRegion"])
         self.when_succeeded(job.attempts[number], lambda: _copy(job, number, s3))
+
+    def _check_store(self, destination: str) -> None:
+        """The event data store checks of StartImport, for a store this mock created."""
+        stores = self.neighbour(EventDataStores)
+        if stores is not None:
+            stores.check_import_destination(destination)
 
     def _check_none_ongoing(self, now: datetime) -> None:
         latest = self._latest
