@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,8 +20,10 @@ from importmock.services.qconnect.errors import (
     ResourceNotFoundException,
     ValidationException,
 )
-from importmock.services.qconnect.knowledge_bases import knowledge_base_arn, knowledge_base_id
+from importmock.services.qconnect.knowledge_bases import checked_knowledge_base
+from importmock.services.qconnect.quick_response_records import QuickResponse
 from importmock.services.qconnect.quick_responses import EMPTY_REPORT, Outcome, import_file
+from importmock.services.qconnect.references import knowledge_base_arn, quick_response_arn
 from importmock.types import Output, Params
 
 IMPORT_JOB = Family(
@@ -33,6 +36,7 @@ IMPORT_JOB = Family(
 DELETABLE = ("COMPLETE", "FAILED")
 URL_LIFETIME = timedelta(hours=1)  # the download URLs of a job's file and failure report
 TOKEN_WINDOW = timedelta(hours=8)
+EVERY = (-(2**63), -1)  # a floor below every job key
 
 
 @dataclass(slots=True)
@@ -93,8 +97,12 @@ class ImportJobs(Backend):
     (failed records in a report), else FAILED with the report; FAILED through `mock.finish`
     too. An upload nothing was PUT to fails the job only if a data plane existed at its start
     (else its outcome stays invented). DeleteImportJob shows DELETE_IN_PROGRESS for the
-    family's duration (at once when it is None), then the job is gone. Differs from AWS: no
-    quick response is created, and the file's columns are CreateQuickResponse's members.
+    family's duration (at once when it is None), then the job is gone. A job that completes
+    creates a quick response of each record imported (kept here, read by QuickResponses; a
+    job's deletion leaves them). The knowledge base is checked as KnowledgeBases knows it
+    (`checked_knowledge_base`): one it made and deleted is not found, one not of type
+    QUICK_RESPONSES takes no QUICK_RESPONSES import; one it never made is accepted.
+    Differs from AWS: the file's columns are CreateQuickResponse's members.
     """
 
     families = (IMPORT_JOB,)
@@ -107,6 +115,7 @@ class ImportJobs(Backend):
         self._jobs: JobIndex[ImportJob] = JobIndex(group=lambda job: job.knowledge_base)
         self._tokens: ClientTokens[ImportJob] = ClientTokens(TOKEN_WINDOW)
         self._deleting: list[ImportJob] = []
+        self._quick_responses: dict[str, QuickResponse] = {}  # by id, in creation order
 
     def find_job(self, ref: str) -> ImportJob | None:
         self._purge(self.clock.now())
@@ -115,7 +124,12 @@ class ImportJobs(Backend):
     @operation("StartImportJob")
     def start_import_job(self, params: Params) -> Output:
         now, c = self.clock.now(), self.context
-        base = knowledge_base_id(params["knowledgeBaseId"], c)
+        base, known = checked_knowledge_base(self, params["knowledgeBaseId"])
+        if known is not None and known.kind != params["importJobType"]:
+            raise ValidationException(
+                f"Knowledge base {base} is of type {known.kind}: a {params['importJobType']} import "
+                f"needs a knowledge base of type {params['importJobType']}"
+            )
         upload = c.uploads.get(params["uploadId"])
         if upload is None or (upload.owner, upload.account_id, upload.region) != (
             base,
@@ -152,7 +166,8 @@ class ImportJobs(Backend):
 
     @operation("ListImportJobs")
     def list_import_jobs(self, params: Params) -> Output:
-        now, base = self.clock.now(), knowledge_base_id(params["knowledgeBaseId"], self.context, listing=True)
+        now = self.clock.now()
+        base, _ = checked_knowledge_base(self, params["knowledgeBaseId"], listing=True)
         self._purge(now)
         page = self.paginate(
             self._jobs,
@@ -176,7 +191,7 @@ class ImportJobs(Backend):
         return {}
 
     def _job(self, params: Params) -> ImportJob:
-        now, base = self.clock.now(), knowledge_base_id(params["knowledgeBaseId"], self.context)
+        now, (base, _) = self.clock.now(), checked_knowledge_base(self, params["knowledgeBaseId"])
         self._purge(now)
         job = self._jobs.get(params["importJobId"])
         if job is None or job.knowledge_base != base:
@@ -200,10 +215,38 @@ class ImportJobs(Backend):
         received = upload.received if upload is not None else None
         if received is None and not job.strict:
             return None  # nothing uploaded and no data plane: the outcome stays invented
-        job.result = result = import_file(received, job.knowledge_base)
+        result = import_file(received, job.knowledge_base)
+        job.result = dataclasses.replace(result, records=())
         if result.problem is None and result.imported:
+            self._create(job, result.records)
             return None  # records that failed go to the report; the job completes
         return Failure("FAILED", "ImportFailed", result.problem or "No quick response could be imported.")
+
+    def quick_responses(self, knowledge_base: str, now: datetime) -> list[QuickResponse]:
+        """The quick responses the jobs of `knowledge_base` created by `now`, oldest first."""
+        for _, job in self._jobs.newest_first(None, knowledge_base, EVERY):
+            self._settle(job, now)
+        return [qr for qr in self._quick_responses.values() if qr.knowledge_base == knowledge_base]
+
+    def content_modified(self, knowledge_base: str, now: datetime) -> datetime | None:
+        """When a job last created quick responses in `knowledge_base` (see KnowledgeBases)."""
+        return max((qr.created for qr in self.quick_responses(knowledge_base, now)), default=None)
+
+    def _create(self, job: ImportJob, records: tuple[Params, ...]) -> None:
+        """The quick responses of the records `job` imported, created as it ends."""
+        created = job.progress.ended or job.progress.due or self.clock.now()
+        for request in records:
+            ident = str(uuid.UUID(int=self.context.rng.getrandbits(128), version=4))
+            self._quick_responses[ident] = QuickResponse(
+                id=ident,
+                arn=quick_response_arn(job.knowledge_base, ident, self.context),
+                key=self.new_key(created),
+                knowledge_base=job.knowledge_base,
+                knowledge_base_arn=job.knowledge_base_arn,
+                request=shared(request),
+                created=created,
+                import_job=job.id,
+            )
 
     def _settle(self, job: ImportJob, now: datetime) -> ImportJob:
         """`job`, having read its upload if it has succeeded: a restored job has no pending work."""

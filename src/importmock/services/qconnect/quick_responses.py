@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from botocore.model import StructureShape
 
 from importmock.services.qconnect.errors import ValidationException
+from importmock.types import Params
 from importmock.wire.service import service_model
 from importmock.wire.validation import ShapeReader
 
@@ -42,12 +43,15 @@ class Outcome:
     """What the import made of the file: records imported, and the report of the others.
 
     `problem` is set when the file as a whole cannot be read (then nothing is imported).
+    `records` holds the CreateQuickResponse input of each record imported, in the file's order
+    (the job creates the quick responses from them, then keeps its outcome without them).
     """
 
     imported: int
     failed: int
     report: bytes
     problem: str | None = None
+    records: tuple[Params, ...] = ()
 
 
 def import_file(data: bytes | None, knowledge_base: str) -> Outcome:
@@ -67,16 +71,16 @@ def import_file(data: bytes | None, knowledge_base: str) -> Outcome:
     if missing:
         return _unreadable(f"The header row has no {' and no '.join(missing)} column: {','.join(header)}")
     report = _Report(header)
-    imported = 0
+    imported: list[Params] = []
     for number, row in _records(rows):
-        problem = _check(row, members, number, knowledge_base)
+        problem, request = _check(row, members, number, knowledge_base)
         if problem is None:
-            imported += 1
+            imported.append(request)
         else:
             report.add(row, problem)
-    if imported + report.count == 0:
+    if len(imported) + report.count == 0:
         return _unreadable("The file has a header row but no quick responses.")
-    return Outcome(imported, report.count, report.bytes())
+    return Outcome(len(imported), report.count, report.bytes(), records=tuple(imported))
 
 
 def _records(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
@@ -88,12 +92,15 @@ def _records(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
             yield number, row
 
 
-def _check(row: list[str], members: list[str | None], number: int, knowledge_base: str) -> str | None:
-    """Why record `number` cannot be a quick response (CreateQuickResponse's error), or None."""
+def _check(
+    row: list[str], members: list[str | None], number: int, knowledge_base: str
+) -> tuple[str | None, Params]:
+    """Why record `number` cannot be a quick response (CreateQuickResponse's error), or None;
+    and the CreateQuickResponse input it stands for."""
     if len(row) != len(members):
-        return f"Record {number}: {len(row)} fields for the header row's {len(members)} columns."
+        return f"Record {number}: {len(row)} fields for the header row's {len(members)} columns.", {}
     given = {member: value for member, value in zip(members, row, strict=True) if member and value != ""}
-    request: dict[str, object] = {"knowledgeBaseId": knowledge_base}
+    request: Params = {"knowledgeBaseId": knowledge_base}
     for member in ("name", "description", "shortcutKey", "language"):
         if member in given:
             request[member] = given[member]
@@ -114,9 +121,10 @@ def _check(row: list[str], members: list[str | None], number: int, knowledge_bas
     with contextlib.suppress(ValidationException):  # it raises once every value is read
         reader.read(_input(), request, ValidationException)
     if not reader.violations:
-        return None
+        return None, request
     count = len(reader.violations)
-    return f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(reader.violations)
+    problem = f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(reader.violations)
+    return problem, request
 
 
 @functools.cache
