@@ -251,6 +251,10 @@ def test_durations_keys_are_the_families_design_names() -> None:
         "dynamodb:export",
         "cloudtrail:import",
         "forecast:dataset-import-job",
+        "forecast:forecast-export-job",
+        "forecast:predictor-backtest-export-job",
+        "forecast:explainability-export",
+        "forecast:what-if-forecast-export",
         "qconnect:import-job",
     }
     assert set(FAMILIES) == keys

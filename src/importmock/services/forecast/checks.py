@@ -20,8 +20,6 @@ from importmock.wire.validation import ShapeReader
 MAX_TAGS = 50  # per resource, as the Tag shape documents
 
 _SCOPE = r"arn:(?P<partition>[^:]+):forecast:(?P<region>[^:]*):(?P<account>[^:]*):"
-DATASET_ARN = re.compile(rf"{_SCOPE}dataset/(?P<name>[^/]+)")
-JOB_ARN = re.compile(rf"{_SCOPE}dataset-import-job/[^/]+/[^/]+")
 ROLE_ARN = re.compile(r"arn:(?P<partition>[^:]+):iam::(?P<account>\d{12}):role/[\w+=,.@/-]+")
 
 
@@ -29,28 +27,34 @@ def not_found(arn: str) -> ResourceNotFoundException:
     return ResourceNotFoundException(f"No resource found {arn}")
 
 
-def dataset_name(arn: str, context: BackendContext) -> str:
-    """The name of the dataset `arn` names, if it can be one of the caller's datasets."""
-    found = DATASET_ARN.fullmatch(arn)
-    if found is None or _violations("Name", found["name"], "name"):
-        raise InvalidInputException(f"datasetArn {arn} is not a valid dataset ARN")
+def parent_name(arn: str, resource: str, member: str, context: BackendContext, *, parts: int = 1) -> str:
+    """The name of the `resource` `arn` names, if it can be one of the caller's (`parts` path
+    segments after the resource type, each a Name: a what-if forecast's names its analysis too)."""
+    found = re.fullmatch(rf"{_SCOPE}{re.escape(resource)}/(?P<path>[^/]+(?:/[^/]+){{0,{parts - 1}}})", arn)
+    if found is None or any(_violations("Name", name, "name") for name in found["path"].split("/")):
+        raise InvalidInputException(f"{member} {arn} is not a valid {resource.replace('-', ' ')} ARN")
     c = context
     if (found["partition"], found["region"], found["account"]) != (c.partition, c.region, c.account_id):
-        raise not_found(arn)  # another region's or account's datasets are not visible
-    return found["name"]
+        raise not_found(arn)  # another region's or account's resources are not visible
+    return str(found["path"]).rpartition("/")[2]
 
 
-def check_job_arn(arn: str) -> None:
-    """A DatasetImportJobArn member must name a dataset import job, not another resource."""
-    if JOB_ARN.fullmatch(arn) is None:
-        raise InvalidInputException(f"datasetImportJobArn {arn} is not a valid dataset import job ARN")
+def dataset_name(arn: str, context: BackendContext) -> str:
+    """The name of the dataset `arn` names, if it can be one of the caller's datasets."""
+    return parent_name(arn, "dataset", "datasetArn", context)
 
 
-def check_role(arn: str, context: BackendContext) -> None:
+def check_job_arn(arn: str, resource: str, parts: int, member: str, title: str) -> None:
+    """A job ARN member must name a job of its kind (`parts` path segments), not another resource."""
+    if re.fullmatch(rf"{_SCOPE}{re.escape(resource)}" + "/[^/]+" * parts, arn) is None:
+        raise InvalidInputException(f"{member} {arn} is not a valid {title} ARN")
+
+
+def check_role(arn: str, context: BackendContext, member: str = "dataSource") -> None:
     """An IAM role of the caller's account: the S3Config.RoleArn documentation's rule."""
     found = ROLE_ARN.fullmatch(arn)
     if found is None:
-        raise InvalidInputException(f"dataSource.s3Config.roleArn {arn} is not a valid IAM role ARN")
+        raise InvalidInputException(f"{member}.s3Config.roleArn {arn} is not a valid IAM role ARN")
     if (found["partition"], found["account"]) != (context.partition, context.account_id):
         raise InvalidInputException(
             f"Passing a role across accounts is not allowed: {arn} is not in account {context.account_id}"
