@@ -42,13 +42,20 @@ class ItemWriter:
         table: the table's name.
         key_names: the table's key attributes.
         refused: called with an item's pointer and DynamoDB's message when it is refused.
+        wrote: if given, called with each item written (as botocore sends it), once it is.
     """
 
     def __init__(
-        self, ddb: Any, table: str, key_names: Sequence[str], refused: Callable[[Pointer, str], None]
+        self,
+        ddb: Any,
+        table: str,
+        key_names: Sequence[str],
+        refused: Callable[[Pointer, str], None],
+        wrote: Callable[[Item], None] | None = None,
     ) -> None:
         self.written = 0
         self._ddb, self._table, self._key_names, self._refused = ddb, table, key_names, refused
+        self._wrote = wrote
         self._batch: list[tuple[Item, Pointer]] = []
         self._keys: set[tuple[Any, ...]] = set()
 
@@ -75,6 +82,9 @@ class ItemWriter:
             self._write_each(batch)
             return
         self.written += len(batch)
+        if self._wrote is not None:
+            for item, _ in batch:
+                self._wrote(item)
 
     def _write(self, items: list[Item]) -> None:
         requests = {self._table: [{"PutRequest": {"Item": item}} for item in items]}
@@ -96,6 +106,8 @@ class ItemWriter:
                 self._refused(pointer, error.get("Message", ""))
             else:
                 self.written += 1
+                if self._wrote is not None:
+                    self._wrote(item)
 
 
 class ErrorLog:
