@@ -249,6 +249,7 @@ def test_durations_keys_are_the_families_design_names() -> None:
     keys = {
         "dynamodb:import",
         "dynamodb:export",
+        "dynamodb:bulk-operation",
         "cloudtrail:import",
         "forecast:dataset-import-job",
         "forecast:forecast-export-job",
