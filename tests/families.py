@@ -79,3 +79,58 @@ def start_qconnect_job(client: Any, knowledge_base: str) -> dict[str, Any]:
     )["importJob"]
     assert isinstance(job, dict)
     return job
+
+
+# Forecast's export job kinds: noun -> (parent member, a parent's ARN resource, the filter key
+# besides Status)
+FORECAST_EXPORTS = {
+    "ForecastExportJob": ("ForecastArn", "forecast/sales_forecast", "ForecastArn"),
+    "PredictorBacktestExportJob": ("PredictorArn", "predictor/sales_predictor", "PredictorArn"),
+    "ExplainabilityExport": ("ExplainabilityArn", "explainability/sales_explained", "ResourceArn"),
+    "WhatIfForecastExport": (
+        "WhatIfForecastArns",
+        "what-if-forecast/promo/half_price",
+        "WhatIfForecastExportArn",
+    ),
+}
+
+
+def forecast_parent_arn(
+    noun: str, account: str = ACCOUNT_A, region: str = "us-east-1", resource: str = ""
+) -> str:
+    """The ARN of the resource an export of kind `noun` exports (`resource` replaces the default)."""
+    return f"arn:aws:forecast:{region}:{account}:{resource or FORECAST_EXPORTS[noun][1]}"
+
+
+def forecast_export_request(
+    noun: str,
+    name: str,
+    account: str = ACCOUNT_A,
+    region: str = "us-east-1",
+    parent: str = "",
+    path: str = "s3://forecast-exports/out/",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A Create<noun> request of a Forecast export kind (`parent` replaces the default parent's
+    ARN; `extra` members are added: Tags, Format)."""
+    member = FORECAST_EXPORTS[noun][0]
+    parent = parent or forecast_parent_arn(noun, account, region)
+    return {
+        f"{noun}Name": name,
+        member: [parent] if member.endswith("s") else parent,
+        "Destination": {"S3Config": {"Path": path, "RoleArn": f"arn:aws:iam::{account}:role/forecast"}},
+        **extra,
+    }
+
+
+def forecast_export_arn(client: Any, noun: str, name: str, **request: Any) -> str:
+    """Creates an export of kind `noun` (forecast_export_request) and returns its ARN."""
+    create = getattr(client, "create_" + snake(noun))
+    arn = create(**forecast_export_request(noun, name, **request))[f"{noun}Arn"]
+    assert isinstance(arn, str)
+    return arn
+
+
+def snake(noun: str) -> str:
+    """An operation's noun as boto3 names its methods: ``ForecastExportJob`` -> ``forecast_export_job``."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in noun).lstrip("_")
