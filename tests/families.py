@@ -134,3 +134,24 @@ def forecast_export_arn(client: Any, noun: str, name: str, **request: Any) -> st
 def snake(noun: str) -> str:
     """An operation's noun as boto3 names its methods: ``ForecastExportJob`` -> ``forecast_export_job``."""
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in noun).lstrip("_")
+
+
+def bulk_put_request(table: str = "orders", **overrides: Any) -> dict[str, Any]:
+    """A DynamoDB StartBulkPutItems request into the existing `table`, reporting errors."""
+    request = {
+        "TableName": table,
+        "InputS3Configuration": {
+            "S3Bucket": "bulk-input",
+            "S3KeyPrefix": f"{table}/",
+            "InputFormat": "DYNAMODB_JSON",
+        },
+        "OutputS3Configuration": {"S3Bucket": "bulk-output", "OutputType": ["ERROR"]},
+    }
+    return request | overrides
+
+
+def bulk_operation_arn(client: Any, table: str = "orders", **overrides: Any) -> str:
+    """Starts a DynamoDB bulk put into `table` (bulk_put_request) and returns its ARN."""
+    arn = client.start_bulk_put_items(**bulk_put_request(table, **overrides))["BulkOperationDescription"]
+    assert isinstance(arn["BulkOperationArn"], str)
+    return arn["BulkOperationArn"]

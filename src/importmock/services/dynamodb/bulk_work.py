@@ -161,7 +161,7 @@ def _put(
     try:
         for key, size in objects:
             if budget is not None and outcome.processed_bytes + size > budget:
-                return  # cancelled before the operation had read this object
+                break  # cancelled before the operation had read this object
             body = s3.get_object(Bucket=inputs["S3Bucket"], Key=key)["Body"]
             try:
                 lines = ObjectLines(body, inputs.get("InputCompressionType", "NONE"))
