@@ -1,13 +1,24 @@
-"""Shared fixtures: a started mock, and boto3 clients whose every response is shape-checked."""
+"""Shared fixtures: a started mock, and boto3 clients whose every response is shape-checked.
+
+Collection rules: a test marked `requires_model(service, *operations)` runs only where the
+installed botocore models that service and those operations, and one marked
+`requires_aiobotocore` only where aiobotocore is installed; elsewhere it is deselected, never
+skipped. The suite runs against botocore's newest release without aiobotocore, and at the
+supported floor with it (.ci/run), so every test runs in one of the two.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
+import botocore.loaders
 import pytest
 from botocore.config import Config
+from botocore.exceptions import UnknownServiceError
 
 import importmock.wire.serializer
 from importmock import ImportMock, mock_imports
@@ -18,6 +29,36 @@ pytest_plugins = ["dataplane_support"]
 
 # every handler output is checked against the model before it is sent
 importmock.wire.serializer.CHECK_OUTPUTS = True
+
+
+@functools.cache
+def _modeled_operations(service: str) -> frozenset[str]:
+    try:
+        model = botocore.loaders.create_loader().load_service_model(service, "service-2")
+    except UnknownServiceError:
+        return frozenset()
+    return frozenset(model["operations"])
+
+
+def _runs_here(item: pytest.Item) -> bool:
+    for mark in item.iter_markers("requires_model"):
+        if not mark.args or mark.kwargs:
+            raise pytest.UsageError(f"{item.nodeid}: requires_model(service, *operations), not {mark}")
+        service, *operations = mark.args
+        modeled = _modeled_operations(service)
+        if not modeled or not modeled.issuperset(operations):
+            return False
+    return not (
+        item.get_closest_marker("requires_aiobotocore") and importlib.util.find_spec("aiobotocore") is None
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    elsewhere = [item for item in items if not _runs_here(item)]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        gone = set(elsewhere)
+        items[:] = [item for item in items if item not in gone]
 
 
 def _check_after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:

@@ -515,7 +515,11 @@ SCENARIOS: dict[str, Callable[[Any], None]] = {
 }
 
 
-@pytest.mark.parametrize("scenario", list(SCENARIOS))
+# aiobotocore's scenario runs where aiobotocore is installed (tests/conftest.py)
+@pytest.mark.parametrize(
+    "scenario",
+    [pytest.param(s, marks=pytest.mark.requires_aiobotocore) if "aiobotocore" in s else s for s in SCENARIOS],
+)
 def test_a_stopped_mock_leaves_no_trace(environment: str, early_client: Any, scenario: str) -> None:
     before = Footprint.take(early_client)
     problems: list[str] = []

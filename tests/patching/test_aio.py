@@ -1,4 +1,8 @@
-"""aiobotocore clients inside the mock: one life cycle per job family, every answer shape-checked."""
+"""aiobotocore clients inside the mock: one life cycle per job family, every answer shape-checked.
+
+aiobotocore pins botocore to a few releases, so these run in the floor environment of
+.ci/run, beside the oldest botocore importmock supports, and are deselected elsewhere.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aiobotocore.session
 import pytest
 
 from families import (
@@ -20,6 +23,8 @@ from families import (
 from importmock import ImportMock, mock_imports
 from service_support import check_shape
 
+pytestmark = pytest.mark.requires_aiobotocore
+
 KB = "0123abcd-0123-4abc-8def-0123456789ab"
 
 
@@ -31,6 +36,8 @@ def _check_after_call(http_response: Any, parsed: dict[str, Any], model: Any, **
 @asynccontextmanager
 async def aio_client(service: str) -> AsyncIterator[Any]:
     """An aiobotocore client whose successful answers are checked against the output shape."""
+    import aiobotocore.session  # here, as the module is collected where aiobotocore is absent
+
     session = aiobotocore.session.get_session()
     async with session.create_client(service, region_name="us-east-1") as client:
         client.meta.events.register("after-call.*.*", _check_after_call)

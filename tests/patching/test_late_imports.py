@@ -45,6 +45,7 @@ def run_fresh(scenario: str) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.requires_aiobotocore
 def test_aiobotocore_imported_inside_the_mock_is_answered_by_it() -> None:
     out = run_fresh(
         """
@@ -67,6 +68,7 @@ def test_aiobotocore_imported_inside_the_mock_is_answered_by_it() -> None:
     assert out == "0"
 
 
+@pytest.mark.requires_aiobotocore
 def test_aiobotocore_imported_inside_the_mock_is_unpatched_after_stop() -> None:
     out = run_fresh(
         """

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import botocore
 import botocore.loaders
+from botocore.exceptions import UnknownServiceError
 from botocore.model import OperationModel, ServiceModel
 
 from importmock.errors import ServiceError, ValidationException
@@ -24,7 +27,9 @@ class Service:
     """The parts of importmock that answer one AWS service.
 
     The botocore model loads on first use, not at import, so `import importmock` stays
-    cheap; loading checks every @operation name against it, so a typo fails at once.
+    cheap. `modeled()` keeps the families the installed botocore models: a family whose own
+    operations botocore lacks altogether is newer than it and left out, while one it models
+    only in part has a misspelt @operation name, which fails at once.
 
     Attributes:
         name: botocore's service name (``qconnect``).
@@ -50,6 +55,35 @@ class Service:
         if unknown or model.signing_name != (self.signing_name or self.name):
             raise RuntimeError(f"{self.name}: not in botocore's model: {unknown or 'signing name'}")
         return model
+
+    def modeled(self) -> Service | None:
+        """This service with only the families the installed botocore models; None if none.
+
+        An operation another family of the service declares as well (a shared TagResource)
+        tells nothing of when a family arrived, so a family is left out when botocore lacks
+        every operation of its own.
+
+        Raises:
+            RuntimeError: a family botocore models in part, so an @operation name is wrong.
+        """
+        known = operation_names(self.name)
+        kept = tuple(backend for backend in self.backends if self._is_modeled(backend, known))
+        if not kept:
+            return None
+        return self if kept == self.backends else dataclasses.replace(self, backends=kept)
+
+    def _is_modeled(self, backend: type[Backend], known: frozenset[str]) -> bool:
+        missing = set(backend.operations) - known
+        if not missing:
+            return True
+        others = {op for other in self.backends if other is not backend for op in other.operations}
+        own = set(backend.operations) - others
+        if own and own <= missing:
+            return False
+        raise RuntimeError(
+            f"{self.name} {backend.__name__}: not in botocore {botocore.__version__}'s model: "
+            f"{', '.join(sorted(missing))}"
+        )
 
     @functools.cached_property
     def protocol(self) -> Protocol:
@@ -83,6 +117,14 @@ class Service:
 def service_model(name: str) -> ServiceModel:
     """botocore's model of service `name`, loaded once."""
     return ServiceModel(_loader().load_service_model(name, "service-2"), name)
+
+
+def operation_names(name: str) -> frozenset[str]:
+    """The operations the installed botocore models for service `name`; none if it lacks it."""
+    try:
+        return frozenset(service_model(name).operation_names)
+    except UnknownServiceError:
+        return frozenset()
 
 
 @functools.lru_cache(maxsize=1)
