@@ -139,10 +139,10 @@ def test_request_unimplemented_operation_of_mocked_service_not_implemented(
 
 
 def test_request_unimplemented_rest_json_operation_not_implemented(server: ThreadedServer) -> None:
-    reply = signed_call(server.url, "wisdom", "GET", "/knowledgeBases")  # ListKnowledgeBases
+    reply = signed_call(server.url, "wisdom", "GET", "/assistants")  # ListAssistants
 
     assert_aws_error(reply, 501, "NotImplemented")
-    assert "ListKnowledgeBases" in error_message(reply)
+    assert "ListAssistants" in error_message(reply)
 
 
 # unknown operations
@@ -277,7 +277,7 @@ BAD_REQUESTS: dict[str, Callable[[str], Reply]] = {
     ),
     "unknown-service": lambda url: json_target_call(url, "sqs", "AmazonSQS.ListQueues"),
     "unimplemented-operation": lambda url: json_target_call(url, "dynamodb", f"{DDB}.CreateTable"),
-    "unimplemented-rest-json-operation": lambda url: signed_call(url, "wisdom", "GET", "/knowledgeBases"),
+    "unimplemented-rest-json-operation": lambda url: signed_call(url, "wisdom", "GET", "/assistants"),
     "unknown-target": lambda url: json_target_call(url, "dynamodb", f"{DDB}.NoSuchOperation"),
     "json-not-post": lambda url: signed_call(url, "dynamodb", "GET", "/", target=f"{DDB}.ListImports"),
     "rest-json-unknown-path": lambda url: signed_call(url, "wisdom", "GET", "/no/such/path"),

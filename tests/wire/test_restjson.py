@@ -88,8 +88,8 @@ def test_a_body_that_is_not_an_object_is_refused(mock) -> None:
 
 
 def test_unimplemented_rest_operation_names_itself(mock) -> None:
-    with pytest.raises(NotImplementedOperation, match="qconnect ListKnowledgeBases"):
-        send(mock, "GET", "/knowledgeBases")
+    with pytest.raises(NotImplementedOperation, match="qconnect ListAssistants"):
+        send(mock, "GET", "/assistants")
 
 
 @pytest.mark.parametrize(
