@@ -28,8 +28,13 @@ SAMPLES = [
 ]
 # a sample that defines tests runs as a test file of its own; any other runs in this process
 # (outside pytester, whose module snapshot would drop what a sample imports, like requests)
-SCRIPTS = [pytest.param(sample, id=name) for name, sample in SAMPLES if "def test_" not in sample]
-TEST_FILES = [pytest.param(sample, id=name) for name, sample in SAMPLES if "def test_" in sample]
+# a sample using aiobotocore runs where it is installed (tests/conftest.py)
+PARAMS = [
+    pytest.param(sample, id=name, marks=[pytest.mark.requires_aiobotocore] * ("aiobotocore" in sample))
+    for name, sample in SAMPLES
+]
+SCRIPTS = [param for param in PARAMS if "def test_" not in param.values[0]]
+TEST_FILES = [param for param in PARAMS if "def test_" in param.values[0]]
 COMPOSE_FILES = [
     pytest.param(body, id=f"{page.relative_to(DOCS)}:{number}")
     for page in PAGES
