@@ -596,7 +596,7 @@ def test_import_table_finish_does_the_work_then(held):
     world.s3.put_object(Bucket=BUCKET, Key="data/x.json", Body=json_lines({"pk": {"S": "a"}}))
     arn = start(world, "later")["ImportArn"]
     assert counters(described(world, arn)) == ("IN_PROGRESS", 0, 0, 0)
-    assert "later" not in table_names(world)  # in the data plane when the import ends (DescribeTable shows it CREATING till then)
+    assert "later" not in table_names(world)  # enters the data plane when the import ends
 
     mock.finish(arn)
 

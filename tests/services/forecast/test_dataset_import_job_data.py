@@ -8,12 +8,13 @@ import tracemalloc
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from forecast_support import SALES
 
 from dataplane_support import upstream_client
 from importmock import mock_imports
 from importmock.services.forecast.reading import read_path
-from service_support import ACCOUNT
+from service_support import ACCOUNT, assert_error
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/ForecastRole"
 BUCKET = "forecast-data"
@@ -99,14 +100,16 @@ def test_create_dataset_import_job_bucket_path_reads_the_whole_bucket(world):
 
 
 @pytest.mark.parametrize("path", [f"s3://{BUCKET}/sales/missing.csv", f"s3://{BUCKET}/nothing-here/"])
-def test_create_dataset_import_job_nothing_at_path_create_failed(world, path):
+def test_create_dataset_import_job_nothing_at_path_invalid_input_at_the_call(world, path):
     _, fc, _ = world
 
-    job = describe(fc, create(fc, path))
+    with pytest.raises(ClientError) as refused:  # as AWS answers it (a Forecast sample's issue 77)
+        create(fc, path)
 
-    assert job["Status"] == "CREATE_FAILED"
-    assert job["Message"] == f"No data files were found at {path}. Check that the S3 path is correct."
-    assert not {"DataSize", "FieldStatistics"} & set(job)
+    assert_error(refused, "InvalidInputException")
+    message = f"No objects found in s3 path {path}, please ensure the path is specified correctly."
+    assert refused.value.response["Error"]["Message"] == message
+    assert fc.list_dataset_import_jobs()["DatasetImportJobs"] == []
 
 
 def test_create_dataset_import_job_missing_bucket_create_failed_naming_s3_error(world):
@@ -211,16 +214,17 @@ def test_create_dataset_import_job_reads_when_it_ends_not_when_created(moto_worl
     with mock_imports(duration=60) as mock:
         fc, s3 = make_client("forecast"), make_client("s3")
         s3.create_bucket(Bucket=BUCKET)
-        arn = create(fc, f"s3://{BUCKET}/late.csv")
+        put(s3, "late/first.csv", ROWS)  # something must be there at the call
+        arn = create(fc, f"s3://{BUCKET}/late/")
         running = describe(fc, arn)
-        put(s3, "late.csv", ROWS)  # uploaded while the job runs
+        put(s3, "late/second.csv", ROWS)  # uploaded while the job runs
         mock.clock.advance(60)
         done = describe(fc, arn)
 
     assert running["Status"] in ("CREATE_PENDING", "CREATE_IN_PROGRESS")
     assert not {"DataSize", "FieldStatistics"} & set(running)
     assert done["Status"] == "ACTIVE"
-    assert done["FieldStatistics"]["item_id"]["Count"] == 5
+    assert done["FieldStatistics"]["item_id"]["Count"] == 10
 
 
 def test_create_dataset_import_job_finish_reads_then_and_failed_finish_reads_nothing(moto_world, make_client):
@@ -228,8 +232,8 @@ def test_create_dataset_import_job_finish_reads_then_and_failed_finish_reads_not
         fc, s3 = make_client("forecast"), make_client("s3")
         s3.create_bucket(Bucket=BUCKET)
         path = f"s3://{BUCKET}/x.csv"
-        ok, failed, missing = (create(fc, path, name=n) for n in ("ok", "failed", "missing"))
         put(s3, "x.csv", ROWS)
+        ok, failed, missing = (create(fc, path, name=n) for n in ("ok", "failed", "missing"))
         mock.finish(ok)
         mock.finish(failed, status="CREATE_FAILED", failure_message="Access denied to the bucket")
         s3.delete_object(Bucket=BUCKET, Key="x.csv")
@@ -241,7 +245,7 @@ def test_create_dataset_import_job_finish_reads_then_and_failed_finish_reads_not
     assert (failed["Status"], failed["Message"]) == ("CREATE_FAILED", "Access denied to the bucket")
     assert "DataSize" not in jobs["failed"]
     assert jobs["missing"]["Status"] == "CREATE_FAILED"
-    assert jobs["missing"]["Message"].startswith("No data files were found at")
+    assert jobs["missing"]["Message"].startswith("No objects found in s3 path s3://")  # deleted since
 
 
 def test_create_dataset_import_job_without_data_plane_invents_its_outcome(make_client):
@@ -293,13 +297,14 @@ def test_create_dataset_import_job_over_http_reads_the_upstream(server_world):
     assert job["FieldStatistics"]["target_value"]["CountNan"] == 1
 
 
-def test_create_dataset_import_job_over_http_nothing_at_path_create_failed(server_world):
+def test_create_dataset_import_job_over_http_nothing_at_path_invalid_input(server_world):
     fc, _ = server_world
 
-    job = describe(fc, create(fc, f"s3://{BUCKET}/none.csv"))
+    with pytest.raises(ClientError) as refused:
+        create(fc, f"s3://{BUCKET}/none.csv")
 
-    assert job["Status"] == "CREATE_FAILED"
-    assert job["Message"].startswith("No data files were found at s3://forecast-data/none.csv")
+    assert_error(refused, "InvalidInputException")
+    assert refused.value.response["Error"]["Message"].startswith("No objects found in s3 path s3://forecast-data/")
 
 
 # the reader on its own: rows are streamed, the file is never held

@@ -7,7 +7,9 @@ import json
 import re
 import uuid
 from datetime import timedelta
+from typing import Any
 
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 from qconnect_support import kb_arn, put
@@ -95,7 +97,10 @@ def test_get_quick_response_shows_what_the_record_said(qc, kb):
         "plainText": {"content": "Hello and welcome!"},
         "markdown": {"content": "Hello and welcome!"},
     }
-    assert (qr["status"], qr["lastModifiedRegion"]) == ("CREATED", "us-east-1")
+    assert qr["status"] == "CREATED"
+    # a member of botocore 1.44's model, which the floor's leaves out of the answer
+    region_modeled = "lastModifiedRegion" in qconnect_shape("QuickResponseData").members
+    assert qr.get("lastModifiedRegion") == ("us-east-1" if region_modeled else None)
     assert qr == {**first, **qr}  # the summary is a part of it
 
 
@@ -362,3 +367,7 @@ def test_server_imports_then_lists_and_searches_quick_responses(make_client):
 
         assert [s["name"] for s in listed(qc, kb)] == NAMES
         assert found(qc, kb, queries=[query("content", "refunds")]) == ["Refund policy"]
+
+
+def qconnect_shape(name: str) -> Any:
+    return botocore.session.get_session().get_service_model("qconnect").shape_for(name)

@@ -17,10 +17,13 @@ from importmock.services.forecast.explainability_exports import ExplainabilityEx
 from importmock.services.forecast.forecast_export_jobs import ForecastExportJobs
 from importmock.services.forecast.jobs import ForecastJob, Kind, family
 from importmock.services.forecast.predictor_backtest_export_jobs import PredictorBacktestExportJobs
+from importmock.services.forecast.errors import InvalidInputException
 from importmock.services.forecast.reading import (
     ImportFailed,
+    finds_objects,
     invented_rows,
     invented_statistics,
+    nothing_at,
     read_path,
 )
 from importmock.services.forecast.what_if_forecast_exports import WhatIfForecastExports
@@ -131,10 +134,13 @@ class DatasetImportJobs(
     def create_dataset_import_job(self, params: Params) -> Output:
         dataset = dataset_name(params["DatasetArn"], self.context)
         check_role(params["DataSource"]["S3Config"]["RoleArn"], self.context)
+        s3, path = self.data_client("s3"), params["DataSource"]["S3Config"]["Path"]
+        if s3 is not None and not finds_objects(s3, path):  # Forecast looks before it starts
+            raise InvalidInputException(nothing_at(path))
         job = self.create(
             DatasetImportJob, params, dataset, partial(DatasetImportJob, dataset_arn=params["DatasetArn"])
         )
-        if (s3 := self.data_client("s3")) is not None:  # decided now, kept on the record
+        if s3 is not None:  # decided now, kept on the record
             job.reads = True
             self.when_succeeded(job.progress, lambda: _read(job, s3))
         return {"DatasetImportJobArn": job.arn}

@@ -85,8 +85,25 @@ def read_path(s3: Any, path: str, timestamp_format: str, csv_format: bool) -> Re
     except BotoCoreError as error:
         raise ImportFailed(f"Amazon Forecast could not read {path}: {error}") from None
     if not found:
-        raise ImportFailed(f"No data files were found at {path}. Check that the S3 path is correct.")
+        raise ImportFailed(nothing_at(path))
     return Reading(size, rows.statistics() if csv_format else None)
+
+
+def nothing_at(path: str) -> str:
+    """Forecast's words for a path with no object (CreateDatasetImportJob's InvalidInputException)."""
+    return f"No objects found in s3 path {path}, please ensure the path is specified correctly."
+
+
+def finds_objects(s3: Any, path: str) -> bool:
+    """Whether `path` names an object, or a folder or bucket holding one, as the import reads it.
+
+    An error of S3 (a missing bucket) is not an answer here: the job's work reports it.
+    """
+    bucket, _, key = path[len("s3://") :].partition("/")
+    try:
+        return next(_objects(s3, bucket, key), None) is not None
+    except (ClientError, BotoCoreError):
+        return True
 
 
 def _objects(s3: Any, bucket: str, key: str) -> Iterator[tuple[str, int]]:
