@@ -13,11 +13,11 @@ from importmock.jobs.lifecycle import Progress
 from importmock.jobs.pagination import Key
 from importmock.jobs.work import Failure
 from importmock.services.forecast.checks import check_role, dataset_name
+from importmock.services.forecast.errors import InvalidInputException
 from importmock.services.forecast.explainability_exports import ExplainabilityExports
 from importmock.services.forecast.forecast_export_jobs import ForecastExportJobs
 from importmock.services.forecast.jobs import ForecastJob, Kind, family
 from importmock.services.forecast.predictor_backtest_export_jobs import PredictorBacktestExportJobs
-from importmock.services.forecast.errors import InvalidInputException
 from importmock.services.forecast.reading import (
     ImportFailed,
     finds_objects,
