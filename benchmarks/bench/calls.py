@@ -36,10 +36,19 @@ from botocore.stub import Stubber
 from importmock import ImportMock
 
 from . import harness
-from .families import DYNAMODB_IMPORTS, FAMILIES, Family, export_table, import_table, moto_pitr_table
+from .families import (
+    DYNAMODB_IMPORTS,
+    FAMILIES,
+    NEWER_FAMILIES,
+    Family,
+    export_table,
+    import_table,
+    moto_pitr_table,
+)
 from .harness import Client, Row, Settings, Variant, fmt, row
 
 HANDFUL = 5  # jobs per family
+MEASURED = (*FAMILIES, *NEWER_FAMILIES)  # the bulk operations and Forecast's exports too (issue 15)
 Parsed = dict[str, dict[str, Any]]  # "<family> <operation>" -> a parsed response, or the parameters
 
 
@@ -52,7 +61,7 @@ def measure(settings: Settings) -> dict[str, float]:
     params: Parsed = {}
     with harness.job_mock() as mock, mock_aws():
         moto = _moto_variants(mock)  # first: its table in moto is the one importmock's exports name
-        variants = [v for family in FAMILIES for v in _family_variants(family, parsed, params)]
+        variants = [v for family in MEASURED for v in _family_variants(family, parsed, params)]
         stubber = _stubber_variant(parsed, params)
         variants += [*moto, stubber]
         results = harness.interleave(variants, settings.rounds, settings.pick(100, 200))
@@ -84,7 +93,7 @@ def rows(results: dict[str, float]) -> list[Row]:
 
 def hook_pairs(results: dict[str, float]) -> Iterator[tuple[str, float, float]]:
     """(call, importmock's ns, the bare hook's ns) of every family's describe and list, in order."""
-    for family in FAMILIES:
+    for family in MEASURED:
         for name in (family.describe_name, family.list_name):
             yield name, results[f"{name}: importmock"], results[f"{name}: bare hook"]
 
