@@ -26,7 +26,7 @@ from importmock.services.dynamodb.import_reader import (
     ion_items,
     object_pages,
 )
-from importmock.services.dynamodb.import_writer import ItemWriter, Pointer, Unwritten
+from importmock.services.dynamodb.import_writer import ItemWriter, Pointer, Unwritten, put_entries
 from importmock.services.dynamodb.ion import iter_items
 from importmock.services.dynamodb.item_size import item_size
 from importmock.types import Output, Params
@@ -165,14 +165,7 @@ def _put(
             body = s3.get_object(Bucket=inputs["S3Bucket"], Key=key)["Body"]
             try:
                 lines = ObjectLines(body, inputs.get("InputCompressionType", "NONE"))
-                for index, entry in enumerate(_entries(lines, inputs["InputFormat"])):
-                    outcome.processed += 1
-                    if isinstance(entry, Unreadable):
-                        refuse((key, index), entry.message)
-                    elif (problem := rules.problem(entry)) is not None:
-                        refuse((key, index), problem)
-                    else:
-                        writer.put(entry, (key, index))
+                put_entries(_entries(lines, inputs["InputFormat"]), key, rules, writer, refuse, outcome)
             finally:
                 body.close()
             outcome.processed_bytes += size

@@ -26,7 +26,14 @@ from importmock.services.dynamodb.import_reader import (
     ion_items,
     object_pages,
 )
-from importmock.services.dynamodb.import_writer import ErrorLog, ItemWriter, Pointer, Unwritten, create_table
+from importmock.services.dynamodb.import_writer import (
+    ErrorLog,
+    ItemWriter,
+    Pointer,
+    Unwritten,
+    create_table,
+    put_entries,
+)
 from importmock.services.dynamodb.ion import iter_items
 from importmock.types import Params
 
@@ -117,14 +124,7 @@ def _fill(
                 body = clients.s3.get_object(Bucket=bucket, Key=key)["Body"]
                 try:
                     lines = ObjectLines(body, request.get("InputCompressionType", "NONE"))
-                    for index, entry in enumerate(_entries(lines, request, rules)):
-                        outcome.processed += 1
-                        if isinstance(entry, Unreadable):
-                            refuse((key, index), entry.message)
-                        elif (problem := rules.problem(entry)) is not None:
-                            refuse((key, index), problem)
-                        else:
-                            writer.put(entry, (key, index))
+                    put_entries(_entries(lines, request, rules), key, rules, writer, refuse, outcome)
                     outcome.size_bytes += lines.bytes_read
                 finally:
                     body.close()

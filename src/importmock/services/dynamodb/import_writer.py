@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
 from importmock.clock import epoch_micros
-from importmock.services.dynamodb.import_items import to_botocore
-from importmock.services.dynamodb.import_reader import Item
+from importmock.services.dynamodb.import_items import ItemRules, to_botocore
+from importmock.services.dynamodb.import_reader import Item, Unreadable
 
 LOG_GROUP = "/aws-dynamodb/imports"  # AWS's one log group of every import's errors
 BATCH_SIZE = 25  # BatchWriteItem's limit
@@ -28,6 +28,32 @@ def create_table(ddb: Any, name: str, creation: Mapping[str, Any]) -> None:
     """Creates the import's table as TableCreationParameters describe it (keys, billing,
     throughput, indexes, SSE): the members CreateTable has under the same names."""
     ddb.create_table(**{**creation, "TableName": name})
+
+
+class Counted(Protocol):
+    """What counts the entries read (ProcessedItemCount, of an import or a bulk operation)."""
+
+    processed: int
+
+
+def put_entries(
+    entries: Iterable[Item | Unreadable],
+    key: str,
+    rules: ItemRules,
+    writer: ItemWriter,
+    refuse: Callable[[Pointer, str], None],
+    counted: Counted,
+) -> None:
+    """The entries of the S3 object `key`, each counted as read: an unreadable one, or an item
+    that fails DynamoDB's checks, is refused at its pointer; any other goes to `writer`."""
+    for index, entry in enumerate(entries):
+        counted.processed += 1
+        if isinstance(entry, Unreadable):
+            refuse((key, index), entry.message)
+        elif (problem := rules.problem(entry)) is not None:
+            refuse((key, index), problem)
+        else:
+            writer.put(entry, (key, index))
 
 
 class ItemWriter:
