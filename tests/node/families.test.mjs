@@ -3,8 +3,10 @@
 // Each test works in an account of its own (a 12-digit access key id selects it), so the
 // server may hold other jobs; the mock clock is moved through the control API.
 import assert from "node:assert/strict";
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { test } from "node:test";
+
+import { DURATION, REGION, SERVER, client, control, newAccount, rejection } from "./support.mjs";
 
 import {
   CloudTrailClient,
@@ -42,50 +44,8 @@ import {
   StartImportJobCommand,
 } from "@aws-sdk/client-qconnect";
 
-const SERVER = process.env.IMPORTMOCK_URL;
-assert.ok(SERVER, "IMPORTMOCK_URL must hold the URL of a running importmock server");
-const REGION = "us-east-1";
-const DURATION = 60; // the server's --duration: seconds of mock-clock time a job runs
-
-/** A new 12-digit account, so that jobs of earlier runs or other tests are not listed. */
-function newAccount() {
-  return String(randomInt(100_000_000_000, 999_999_999_999));
-}
-
-/** A client of `Client` pointed at the server, signing as `account`. */
-function client(Client, account) {
-  return new Client({
-    endpoint: SERVER,
-    region: REGION,
-    credentials: { accessKeyId: account, secretAccessKey: "x" },
-    maxAttempts: 1,
-  });
-}
-
-/** A control call (docs/control.md): POST /_importmock/<path> with a JSON body. */
-async function control(path, document) {
-  const response = await fetch(`${SERVER}/_importmock/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(document),
-  });
-  const answer = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(answer));
-  return answer;
-}
-
 const advance = (seconds) => control("clock/advance", { seconds });
 const finish = (job, options = {}) => control("finish", { job, ...options });
-
-/** The error `promise` rejects with, which must be an instance of `kind`. */
-async function rejection(promise, kind) {
-  const error = await promise.then(
-    () => assert.fail(`expected ${kind.name}`),
-    (failure) => failure,
-  );
-  assert.ok(error instanceof kind, `${error.name}: ${error.message}`);
-  return error;
-}
 
 test("DynamoDB import and export: create, describe, list, end", async () => {
   const account = newAccount();

@@ -2,8 +2,9 @@
 // against a running `importmock server` (IMPORTMOCK_URL; .ci/run starts one with --duration 60),
 // each test in an account of its own.
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
 import { test } from "node:test";
+
+import { DURATION, REGION, client, control, newAccount, rejection } from "./support.mjs";
 
 import {
   CreateEventDataStoreCommand,
@@ -34,42 +35,6 @@ import {
   ListKnowledgeBasesCommand,
   QConnectClient,
 } from "@aws-sdk/client-qconnect";
-
-const SERVER = process.env.IMPORTMOCK_URL;
-assert.ok(SERVER, "IMPORTMOCK_URL must hold the URL of a running importmock server");
-const REGION = "us-east-1";
-const DURATION = 60; // the server's --duration
-
-const newAccount = () => String(randomInt(100_000_000_000, 999_999_999_999));
-
-function client(Client, account) {
-  return new Client({
-    endpoint: SERVER,
-    region: REGION,
-    credentials: { accessKeyId: account, secretAccessKey: "x" },
-    maxAttempts: 1,
-  });
-}
-
-async function control(path, document) {
-  const response = await fetch(`${SERVER}/_importmock/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(document),
-  });
-  const answer = await response.json();
-  assert.equal(response.status, 200, JSON.stringify(answer));
-  return answer;
-}
-
-async function rejection(promise, kind) {
-  const error = await promise.then(
-    () => assert.fail(`expected ${kind.name}`),
-    (failure) => failure,
-  );
-  assert.ok(error instanceof kind, `${error.name}: ${error.message}`);
-  return error;
-}
 
 test("DynamoDB bulk operations: start, describe, list, cancel", async () => {
   const ddb = client(DynamoDBClient, newAccount());
