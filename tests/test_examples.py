@@ -13,6 +13,10 @@ import pytest
 EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
 ARN = r"arn:aws:dynamodb:us-east-1:123456789012:table/orders/import/\d{14}-[0-9a-f]{8}"
 EXPORT_ID = r"\d{14}-[0-9a-f]{8}"
+TRAIL_LOG = (
+    r"s3://org-trail-logs/AWSLogs/123456789012/CloudTrail/us-east-1/2024/03/01/"
+    r"123456789012_CloudTrail_us-east-1_20240301T0015Z_000fabcd\.json\.gz"
+)
 # each example's whole output, as a pattern (the README quotes quickstart.py's)
 OUTPUTS = {
     "quickstart.py": (
@@ -23,6 +27,18 @@ OUTPUTS = {
     "export_pipeline.py": (
         rf"export COMPLETED: 5 items, s3://exports/orders/AWSDynamoDB/{EXPORT_ID}/manifest-summary\.json\n"
         + "".join(f"order-{n} total={n * 10}\n" for n in range(1, 6))
+    ),
+    # 15 minutes a copy, polled every 30 s: 31 polls, 30 sleeps each, all on the mock clock
+    "cloudtrail_lake_import.py": (
+        r"event data store ENABLED\n"
+        r"import INITIALIZING\n"
+        r"first copy: FAILED after 31 polls: 2 files, 3 events, 0/1 prefixes, 1 failed\n"
+        rf"  FAILED InvalidFileFormat: {TRAIL_LOG}\n"
+        r"retry INITIALIZING\n"
+        r"retry: COMPLETED after 31 polls: 3 files, 5 events, 1/1 prefixes, 0 failed\n"
+        rf"  SUCCEEDED InvalidFileFormat: {TRAIL_LOG}\n"
+        r"listed: 1 import, COMPLETED\n"
+        r"time\.sleep moved the mock clock by 0:30:00\n"
     ),
 }
 
