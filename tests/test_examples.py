@@ -40,6 +40,21 @@ OUTPUTS = {
         r"listed: 1 import, COMPLETED\n"
         r"time\.sleep moved the mock clock by 0:30:00\n"
     ),
+    # the knowledge base and the import job take 3 minutes each; polled every 15 s and every 10 s
+    "qconnect_quick_responses.py": (
+        r"knowledge base ACTIVE after 0:03:00\n"
+        r"import job COMPLETE after 19 polls\n"
+        r"  not imported: Escalation: 1 validation error detected: Value 'html' at 'contentType' "
+        r"failed to satisfy constraint: .*\n"
+        r"4 quick responses:\n"
+        r"  Greeting \(application/x\.quickresponse;format=plain, CREATED\) \['Chat', 'Email'\]\n"
+        r"  Refund timeline \(application/x\.quickresponse;format=markdown, CREATED\) \['Chat', 'Email'\]\n"
+        r"  Refund policy \(application/x\.quickresponse;format=plain, CREATED\) \['Email'\]\n"
+        r"  Closing \(application/x\.quickresponse;format=plain, CREATED\) \['Chat'\]\n"
+        r"offered on Chat for 'refund': \['Refund timeline'\]\n"
+        r"  /refund: Refunds reach your account within 5 business days\.\n"
+        r"time\.sleep moved the mock clock by 0:06:00\n"
+    ),
 }
 
 
