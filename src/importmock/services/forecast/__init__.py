@@ -1,4 +1,5 @@
-"""Amazon Forecast: dataset import jobs and the four export job kinds, in one backend."""
+"""Amazon Forecast: datasets, dataset groups, dataset import jobs and the four export job
+kinds, in one backend."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ SERVICE = Service(
         # one Arn shape serves every ARN member, with a forecast-only pattern AWS does not
         # apply where the value is no Forecast ARN
         "S3Config.RoleArn": "an IAM role ARN",
+        "EncryptionConfig.RoleArn": "an IAM role ARN",
         "Filter.Value": "a parent resource's ARN, or a status",
     },
 )

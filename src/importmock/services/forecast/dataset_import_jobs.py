@@ -13,10 +13,11 @@ from importmock.jobs.lifecycle import Progress
 from importmock.jobs.pagination import Key
 from importmock.jobs.work import Failure
 from importmock.services.forecast.checks import check_role, dataset_name
+from importmock.services.forecast.dataset_groups import DatasetGroups
 from importmock.services.forecast.errors import InvalidInputException
 from importmock.services.forecast.explainability_exports import ExplainabilityExports
 from importmock.services.forecast.forecast_export_jobs import ForecastExportJobs
-from importmock.services.forecast.jobs import ForecastJob, Kind, family
+from importmock.services.forecast.jobs import DATASET_IMPORT, ForecastJob, Kind
 from importmock.services.forecast.predictor_backtest_export_jobs import PredictorBacktestExportJobs
 from importmock.services.forecast.reading import (
     ImportFailed,
@@ -26,10 +27,11 @@ from importmock.services.forecast.reading import (
     nothing_at,
     read_path,
 )
+from importmock.services.forecast.reading import Schema as ReadSchema
 from importmock.services.forecast.what_if_forecast_exports import WhatIfForecastExports
 from importmock.types import Output, Params
 
-FAMILY = family("forecast:dataset-import-job", "An internal error occurred while importing the data.")
+FAMILY = DATASET_IMPORT
 KIND = Kind(
     "DatasetImportJob",
     FAMILY,
@@ -100,12 +102,16 @@ class DatasetImportJob(ForecastJob):
 
 
 class DatasetImportJobs(
-    ForecastExportJobs, PredictorBacktestExportJobs, ExplainabilityExports, WhatIfForecastExports
+    ForecastExportJobs,
+    PredictorBacktestExportJobs,
+    ExplainabilityExports,
+    WhatIfForecastExports,
+    DatasetGroups,
 ):
-    """Every Forecast job of one account and region, with their tags: the dataset import jobs,
-    and the export kinds of the classes it subclasses (one backend, as StopResource and the tag
-    operations take the ARN of a job of any kind; its name predates the export kinds, and
-    snapshots name it).
+    """Every Forecast resource of one account and region, with their tags: the dataset import
+    jobs, the export kinds, datasets and dataset groups of the classes it subclasses (one
+    backend, as StopResource and the tag operations take the ARN of a resource of any kind; its
+    name predates the other kinds, and snapshots name it).
 
     Life cycle on the mock clock, every kind: CREATE_PENDING at the instant of creation (while
     the clock stands still), then CREATE_IN_PROGRESS until the kind's duration has passed,
@@ -120,9 +126,12 @@ class DatasetImportJobs(
     otherwise DataSize and FieldStatistics are those of the rows read. Without one, nothing is
     read.
 
-    Differs from AWS: every well-formed dataset ARN of the caller's partition, region and
-    account names an existing dataset, whose schema the mock takes from the file's header
-    row, or else is a target time series (timestamp, item_id, target_value); without a data
+    The dataset: one CreateDataset made here is checked (deleted: ResourceNotFoundException)
+    and its schema is the one the rows are read against; the newest import shows in its Status.
+    Differs from AWS: any other well-formed dataset ARN of the caller's partition, region and
+    account names an existing dataset (made outside importmock), whose schema the mock takes
+    from the file's header row, or else is a target time series (timestamp, item_id,
+    target_value); without a data
     plane DataSize and the FieldStatistics are invented, stable per ARN; ARNs of Forecast
     resources other than these jobs are never found; there is no quota on concurrent jobs,
     and a dataset takes several imports at once.
@@ -133,6 +142,7 @@ class DatasetImportJobs(
     @operation("CreateDatasetImportJob")
     def create_dataset_import_job(self, params: Params) -> Output:
         dataset = dataset_name(params["DatasetArn"], self.context)
+        known = self.known_dataset(params["DatasetArn"])
         check_role(params["DataSource"]["S3Config"]["RoleArn"], self.context)
         s3, path = self.data_client("s3"), params["DataSource"]["S3Config"]["Path"]
         if s3 is not None and not finds_objects(s3, path):  # Forecast looks before it starts
@@ -140,9 +150,12 @@ class DatasetImportJobs(
         job = self.create(
             DatasetImportJob, params, dataset, partial(DatasetImportJob, dataset_arn=params["DatasetArn"])
         )
+        if known is not None:  # its Status and LastModificationTime follow the newest import
+            known.latest = job
         if s3 is not None:  # decided now, kept on the record
             job.reads = True
-            self.when_succeeded(job.progress, lambda: _read(job, s3))
+            schema = known.schema if known is not None else None
+            self.when_succeeded(job.progress, lambda: _read(job, s3, schema))
         return {"DatasetImportJobArn": job.arn}
 
     @operation("DescribeDatasetImportJob")
@@ -158,7 +171,7 @@ class DatasetImportJobs(
         return self.delete_job(KIND, params)
 
 
-def _read(job: DatasetImportJob, s3: Any) -> Failure | None:
+def _read(job: DatasetImportJob, s3: Any, schema: ReadSchema | None) -> Failure | None:
     """The job's work as it ends: its rows read from S3, or CREATE_FAILED with Forecast's message."""
     request = job.request
     try:
@@ -167,6 +180,7 @@ def _read(job: DatasetImportJob, s3: Any) -> Failure | None:
             request["DataSource"]["S3Config"]["Path"],
             request.get("TimestampFormat", DEFAULTS["TimestampFormat"]),
             csv_format=request.get("Format", DEFAULTS["Format"]) == "CSV",
+            schema=schema,
         )
     except ImportFailed as failed:  # Forecast shows no failure code: the message is all there is
         return Failure("CREATE_FAILED", "ImportFailed", str(failed))

@@ -1,5 +1,6 @@
-"""The engine every Forecast job kind shares: a kind's declaration, its life cycle, and the
-handlers of StopResource and the tag operations, which take the ARN of a job of any kind."""
+"""The engine every Forecast kind shares: a kind's declaration, its life cycle, and the
+handlers of StopResource and the tag operations, which take the ARN of a resource of any kind
+(the jobs, and the datasets and dataset groups they belong to)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ def family(key: str, failure: str) -> Family:
     return Family(key, "CREATE_PENDING", "CREATE_IN_PROGRESS", "ACTIVE", {"CREATE_FAILED": (None, failure)})
 
 
+# the dataset import job's statuses and durations key; datasets and dataset groups document the
+# same creation statuses and are timed by it (AWS creates them in moments, so do imports here)
+DATASET_IMPORT = family("forecast:dataset-import-job", "An internal error occurred while importing the data.")
+
+
 @dataclass(frozen=True)
 class Kind:
     """One Forecast job kind, declared: its operations and members are named after `noun`.
@@ -52,6 +58,9 @@ class Kind:
         defaults: what Describe shows for members the request left out (the API reference's).
         estimates: whether Describe shows EstimatedTimeRemainingInMinutes.
         bound: whether its NextTokens name the kind (the dataset import job's predate the others).
+        job: False for the resources jobs belong to (datasets, dataset groups): StopResource
+            and `mock.finish` refuse them, and a duration of None creates them at once.
+        deletable: the statuses its Delete accepts.
     """
 
     noun: str
@@ -68,6 +77,8 @@ class Kind:
     defaults: MappingProxyType[str, str] = field(default_factory=lambda: MappingProxyType({}))
     estimates: bool = False
     bound: bool = True
+    job: bool = True
+    deletable: tuple[str, ...] = DELETABLE
 
     @property
     def arn_member(self) -> str:
@@ -208,7 +219,8 @@ class ForecastJobs(Backend):
                 records.append(record)
         cls.operations = MappingProxyType(operations)
         cls.records = tuple(records)
-        cls.families = tuple(record.KIND.family for record in records)
+        families = [record.KIND.family for record in records]
+        cls.families = tuple(f for n, f in enumerate(families) if f not in families[:n])  # shared ones once
         cls.kinds = MappingProxyType({record.KIND.resource: record.KIND for record in records})
 
     def __init__(self, context: BackendContext) -> None:
@@ -220,7 +232,8 @@ class ForecastJobs(Backend):
 
     def find_job(self, ref: str) -> ForecastJob | None:
         self._now()
-        return self._find(ref)
+        found = self._find(ref)
+        return found if found is not None and found.KIND.job else None
 
     def create(self, record: type[J], params: Params, parent: str, make: Callable[..., J]) -> J:
         """A new job of `record`'s kind, under `parent` (a name, or none) in its ARN, made by `make`."""
@@ -229,7 +242,8 @@ class ForecastJobs(Backend):
         arn = self.arn("/".join(part for part in (kind.resource, parent, name) if part))
         if self._index(kind).get(arn) is not None:
             raise ResourceAlreadyExistsException(f"A {kind.title} already exists with the arn: {arn}")
-        progress = Progress(kind.family, started=now, due=self.due(kind.family.key, now))
+        due = self.due(kind.family.key, now) if kind.job else now + self._seconds(kind)
+        progress = Progress(kind.family, started=now, due=due)
         job = make(
             id=arn,
             arn=arn,
@@ -264,12 +278,13 @@ class ForecastJobs(Backend):
     def delete_job(self, kind: Kind, params: Params) -> Output:
         now = self._now()
         job = self._job(kind, params[kind.arn_member])
-        if (status := job.status(now)) not in DELETABLE:
+        if (status := job.status(now)) not in kind.deletable:
+            held = "jobs" if kind.job else f"{kind.title}s"
             raise ResourceInUseException(
                 f"{kind.title.capitalize()} {job.arn} is in status {status}; "
-                f"only jobs in {' or '.join(DELETABLE)} can be deleted"
+                f"only {held} in {' or '.join(kind.deletable)} can be deleted"
             )
-        job.deleted, job.gone = now, now + timedelta(seconds=self.context.durations[kind.family.key] or 0)
+        job.deleted, job.gone = now, now + self._seconds(kind)
         heapq.heappush(self._deletions, (job.gone, job.key[1], job))
         self._now()
         return {}
@@ -279,6 +294,8 @@ class ForecastJobs(Backend):
         now = self._now()
         job = self._resource(params["ResourceArn"])
         family_ = job.progress.family
+        if not job.KIND.job:  # the API reference lists the jobs (and predictors, forecasts) only
+            raise InvalidInputException(f"Resource {job.arn} cannot be stopped: a {job.KIND.title} is no job")
         if (status := job.status(now)) not in (family_.initial, family_.running):
             raise InvalidInputException(f"Resource {job.arn} cannot be stopped: its status is {status}")
         job.progress.stop(now, STOPPED)
@@ -314,6 +331,10 @@ class ForecastJobs(Backend):
             self._index(job.KIND).remove(job)  # with its tags, as TagResource's reference says
         return now
 
+    def _seconds(self, kind: Kind) -> timedelta:
+        """The kind's duration; None (jobs wait for `finish`) is none at all for a deletion."""
+        return timedelta(seconds=self.context.durations[kind.family.key] or 0)
+
     def _index(self, kind: Kind) -> KindIndex[Any]:
         index: KindIndex[Any] = getattr(self, kind.attribute)
         return index
@@ -331,7 +352,7 @@ class ForecastJobs(Backend):
         return job
 
     def _resource(self, arn: str) -> ForecastJob:
-        """The job a ResourceArn member names; Forecast's other resources are never found."""
+        """The resource a ResourceArn member names; Forecast's other resources are never found."""
         if (job := self._find(arn)) is None:
             raise not_found(arn)
         return job

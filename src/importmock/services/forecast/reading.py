@@ -61,14 +61,19 @@ class Reading:
     statistics: Output | None
 
 
-def read_path(s3: Any, path: str, timestamp_format: str, csv_format: bool) -> Reading:
+def read_path(
+    s3: Any, path: str, timestamp_format: str, csv_format: bool, schema: Schema | None = None
+) -> Reading:
     """Reads the object at `path`, or every object under it when it names a folder or bucket.
+
+    The rows are checked against `schema`, the dataset's when this mock made it; else against
+    the one the first file's header row names, or TARGET_TIME_SERIES.
 
     Raises:
         ImportFailed: nothing at the path, S3 refused it, or a row does not fit the schema.
     """
     bucket, _, key = path[len("s3://") :].partition("/")
-    rows = _Rows(_timestamp_form(timestamp_format), timestamp_format)
+    rows = _Rows(_timestamp_form(timestamp_format), timestamp_format, schema)
     size = found = 0
     try:
         for name, length in _objects(s3, bucket, key):
@@ -143,10 +148,12 @@ def _lines(body: Any, uri: str) -> Iterator[str]:
 class _Rows:
     """The rows of every file of one import, each checked against one schema."""
 
-    def __init__(self, form: re.Pattern[str] | None, timestamp_format: str) -> None:
+    def __init__(self, form: re.Pattern[str] | None, timestamp_format: str, schema: Schema | None) -> None:
         self._form, self._format = form, timestamp_format
         self._schema: Schema | None = None
         self._fields: list[_Field] = []
+        if schema:  # the dataset's: a first row naming its attributes is its header
+            self._use(schema)
 
     def read_file(self, uri: str, lines: Iterator[str]) -> None:
         for number, row in enumerate(csv.reader(lines), 1):
