@@ -17,6 +17,9 @@ SERVICE = Service(
         # apply where the value is no Forecast ARN
         "S3Config.RoleArn": "an IAM role ARN",
         "EncryptionConfig.RoleArn": "an IAM role ARN",
+        # the model's pattern refuses the counted form (3M, 15min) CreateDataset documents;
+        # datasets.py checks that form instead
+        "Frequency": "a count and a unit, as DataFrequency documents",
         "Filter.Value": "a parent resource's ARN, or a status",
     },
 )
