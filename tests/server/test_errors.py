@@ -125,7 +125,7 @@ def test_request_unknown_rest_service_not_implemented(server: ThreadedServer) ->
     [
         ("dynamodb", f"{DDB}.CreateTable", "1.0", "CreateTable"),
         ("cloudtrail", f"{CLOUDTRAIL}.CreateTrail", "1.1", "CreateTrail"),
-        ("forecast", "AmazonForecast.CreateDataset", "1.1", "CreateDataset"),
+        ("forecast", "AmazonForecast.CreatePredictor", "1.1", "CreatePredictor"),
     ],
 )
 def test_request_unimplemented_operation_of_mocked_service_not_implemented(
