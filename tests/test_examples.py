@@ -55,6 +55,17 @@ OUTPUTS = {
         r"  /refund: Refunds reach your account within 5 business days\.\n"
         r"time\.sleep moved the mock clock by 0:06:00\n"
     ),
+    # the dataset and the import take 12 minutes each, polled every 20 s: 36 sleeps, then ACTIVE
+    "forecast_dataset_import.py": (
+        r"dataset group ACTIVE\n"
+        r"dataset electricity_target ACTIVE after 0:12:00: \['timestamp', 'target_value', 'item_id'\]\n"
+        r"import ACTIVE after 37 polls: 5048 bytes read\n"
+        r"  item_id: 144 values, 3 distinct\n"
+        r"  target_value: 144 values, 64 distinct\n"
+        r"  timestamp: 144 values, 48 distinct\n"
+        r"dataset ACTIVE, last modified when the import ended\n"
+        r"time\.sleep moved the mock clock by 0:24:00\n"
+    ),
 }
 
 
